@@ -1,0 +1,227 @@
+/*
+ * Key exchange for the OpenSSL provider: X25519, secp256r1, secp384r1.
+ *
+ * Public keys travel as RFC 8446 §4.2.8.2 says: X25519 as 32 raw bytes, the
+ * NIST curves as an uncompressed point (0x04 || X || Y), nothing else.
+ */
+#include "provider/ossl/ossl.h"
+
+#include "core/ct.h"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/param_build.h>
+#include <string.h>
+
+struct latch_kx_key {
+    const latch_kx_alg *alg;
+    EVP_PKEY *pkey;
+};
+
+static int is_x25519(const latch_kx_alg *alg)
+{
+    return alg->group == LATCH_GROUP_X25519;
+}
+
+static const char *curve_name(const latch_kx_alg *alg)
+{
+    switch (alg->group) {
+    case LATCH_GROUP_SECP256R1: return "P-256";
+    case LATCH_GROUP_SECP384R1: return "P-384";
+    default: return NULL;
+    }
+}
+
+static latch_err wrap(const latch_kx_alg *alg, EVP_PKEY *pkey, latch_kx_key **key, uint8_t *pub)
+{
+    latch_kx_key *k;
+    size_t n = alg->pub_len;
+
+    if (is_x25519(alg)) {
+        if (EVP_PKEY_get_raw_public_key(pkey, pub, &n) != 1 || n != alg->pub_len) {
+            EVP_PKEY_free(pkey);
+            return LATCH_ERR_CRYPTO;
+        }
+    } else if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, pub, alg->pub_len, &n) !=
+                   1 ||
+               n != alg->pub_len || pub[0] != 0x04) {
+        EVP_PKEY_free(pkey);
+        return LATCH_ERR_CRYPTO;
+    }
+    k = OPENSSL_zalloc(sizeof *k);
+    if (k == NULL) {
+        EVP_PKEY_free(pkey);
+        return LATCH_ERR_NO_MEMORY;
+    }
+    k->alg = alg;
+    k->pkey = pkey;
+    *key = k;
+    return LATCH_OK;
+}
+
+static latch_err kx_keygen(const latch_kx_alg *alg, const latch_provider *prov, latch_kx_key **key, uint8_t *pub)
+{
+    EVP_PKEY *pkey;
+
+    (void)prov; /* libcrypto draws from its own DRBG */
+    *key = NULL;
+    if (is_x25519(alg)) {
+        pkey = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
+    } else {
+        pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve_name(alg));
+    }
+    if (pkey == NULL) {
+        return LATCH_ERR_CRYPTO;
+    }
+    return wrap(alg, pkey, key, pub);
+}
+
+static void kx_destroy(latch_kx_key *key)
+{
+    if (key == NULL) {
+        return;
+    }
+    EVP_PKEY_free(key->pkey); /* libcrypto cleanses private key material */
+    OPENSSL_clear_free(key, sizeof *key);
+}
+
+static EVP_PKEY *peer_key(const latch_kx_alg *alg, const EVP_PKEY *own, const uint8_t *peer, size_t peer_len)
+{
+    EVP_PKEY *pk;
+
+    if (peer_len != alg->pub_len) {
+        return NULL;
+    }
+    if (is_x25519(alg)) {
+        return EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, peer_len);
+    }
+    /* RFC 8446 §4.2.8.2: only the uncompressed form, legacy_form = 4. */
+    if (peer[0] != 0x04) {
+        return NULL;
+    }
+    pk = EVP_PKEY_new();
+    if (pk == NULL || EVP_PKEY_copy_parameters(pk, own) != 1 ||
+        EVP_PKEY_set1_encoded_public_key(pk, peer, peer_len) != 1) {
+        EVP_PKEY_free(pk);
+        return NULL;
+    }
+    return pk;
+}
+
+static latch_err kx_derive(latch_kx_key *key, const uint8_t *peer, size_t peer_len, uint8_t *secret)
+{
+    static const uint8_t zeros[LATCH_KX_MAX_SECRET];
+    const latch_kx_alg *alg = key->alg;
+    EVP_PKEY *pk = peer_key(alg, key->pkey, peer, peer_len);
+    EVP_PKEY_CTX *ctx = NULL;
+    size_t n = alg->secret_len;
+    latch_err e = LATCH_ERR_BAD_KEY_SHARE;
+
+    if (pk == NULL) {
+        goto out;
+    }
+    ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pkey, NULL);
+    if (ctx == NULL || EVP_PKEY_derive_init(ctx) != 1) {
+        e = LATCH_ERR_CRYPTO;
+        goto out;
+    }
+    /* validate_peer = 1: the point must be on the curve and not at infinity. */
+    if (EVP_PKEY_derive_set_peer_ex(ctx, pk, 1) != 1) {
+        goto out;
+    }
+    if (EVP_PKEY_derive(ctx, secret, &n) != 1 || n != alg->secret_len) {
+        goto out;
+    }
+    /* RFC 7748 §6.1 / RFC 8446 §7.4.2: refuse an all-zero X25519 result. */
+    if (latch_ct_eq(secret, zeros, n)) {
+        OPENSSL_cleanse(secret, n);
+        goto out;
+    }
+    e = LATCH_OK;
+out:
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(pk);
+    kx_destroy(key);
+    return e;
+}
+
+latch_err latch__ossl_kx_from_private(const latch_kx_alg *alg, const uint8_t *priv, size_t priv_len,
+                                      latch_kx_key **key, uint8_t *pub)
+{
+    EVP_PKEY *pkey = NULL;
+    EVP_PKEY_CTX *ctx = NULL;
+    OSSL_PARAM_BLD *bld = NULL;
+    OSSL_PARAM *params = NULL;
+    EC_GROUP *group = NULL;
+    EC_POINT *point = NULL;
+    BIGNUM *d = NULL;
+    uint8_t enc[LATCH_KX_MAX_PUB];
+    size_t enc_len;
+    latch_err e = LATCH_ERR_CRYPTO;
+
+    *key = NULL;
+    if (is_x25519(alg)) {
+        if (priv_len != 32) {
+            return LATCH_ERR_INVALID_ARGUMENT;
+        }
+        pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, priv, priv_len);
+        return pkey == NULL ? LATCH_ERR_CRYPTO : wrap(alg, pkey, key, pub);
+    }
+    if (curve_name(alg) == NULL || priv_len != (size_t)(alg->pub_len - 1) / 2) {
+        return LATCH_ERR_INVALID_ARGUMENT;
+    }
+    group = EC_GROUP_new_by_curve_name(alg->group == LATCH_GROUP_SECP256R1 ? NID_X9_62_prime256v1 : NID_secp384r1);
+    d = BN_bin2bn(priv, (int)priv_len, NULL);
+    point = group != NULL ? EC_POINT_new(group) : NULL;
+    if (group == NULL || d == NULL || point == NULL) {
+        goto out;
+    }
+    if (BN_is_zero(d) || BN_cmp(d, EC_GROUP_get0_order(group)) >= 0) {
+        e = LATCH_ERR_INVALID_ARGUMENT;
+        goto out;
+    }
+    if (EC_POINT_mul(group, point, d, NULL, NULL, NULL) != 1) {
+        goto out;
+    }
+    enc_len = EC_POINT_point2oct(group, point, POINT_CONVERSION_UNCOMPRESSED, enc, sizeof enc, NULL);
+    if (enc_len != alg->pub_len) {
+        goto out;
+    }
+    bld = OSSL_PARAM_BLD_new();
+    if (bld == NULL || OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, curve_name(alg), 0) != 1 ||
+        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, d) != 1 ||
+        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, enc, enc_len) != 1) {
+        goto out;
+    }
+    params = OSSL_PARAM_BLD_to_param(bld);
+    ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    if (params == NULL || ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEYPAIR, params) != 1) {
+        goto out;
+    }
+    e = wrap(alg, pkey, key, pub);
+out:
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    EC_POINT_free(point);
+    BN_clear_free(d);
+    EC_GROUP_free(group);
+    OPENSSL_cleanse(enc, sizeof enc);
+    return e;
+}
+
+static const latch_kx_alg kx_x25519 = {
+    LATCH_GROUP_X25519, 32, 32, "x25519", kx_keygen, kx_derive, kx_destroy,
+};
+
+static const latch_kx_alg kx_p256 = {
+    LATCH_GROUP_SECP256R1, 65, 32, "secp256r1", kx_keygen, kx_derive, kx_destroy,
+};
+
+static const latch_kx_alg kx_p384 = {
+    LATCH_GROUP_SECP384R1, 97, 48, "secp384r1", kx_keygen, kx_derive, kx_destroy,
+};
+
+const latch_kx_alg *const latch__ossl_kx_table[] = {&kx_x25519, &kx_p256, &kx_p384, NULL};

@@ -1,0 +1,55 @@
+/*
+ * The OpenSSL 3 provider's internals. Only src/provider/ossl/ (and src/x509/,
+ * which hands key objects to libcrypto's verifier) include <openssl/...>.
+ */
+#ifndef LATCH_PROVIDER_OSSL_H
+#define LATCH_PROVIDER_OSSL_H
+
+#include <latch/provider.h>
+
+#include <openssl/evp.h>
+
+/* Algorithms looked up once by latch__ossl_init(). */
+typedef struct latch_ossl_algs {
+    EVP_CIPHER *aes128gcm;
+    EVP_CIPHER *aes256gcm;
+    EVP_CIPHER *chacha20poly1305;
+    EVP_MD *sha256;
+    EVP_MD *sha384;
+    EVP_MD *sha512;
+} latch_ossl_algs;
+
+/** The fetched algorithms, or NULL if one is missing. Thread-safe. */
+const latch_ossl_algs *latch__ossl_algs(void);
+
+/** The EVP_MD for a LATCH_HASH_* id (after latch__ossl_algs succeeded). */
+const EVP_MD *latch__ossl_md(uint8_t hash_id);
+
+extern const latch_hash_alg latch__ossl_sha256;
+extern const latch_hash_alg latch__ossl_sha384;
+extern const latch_hash_alg latch__ossl_sha512;
+
+extern const latch_aead_alg latch__ossl_aes128gcm;
+extern const latch_aead_alg latch__ossl_aes256gcm;
+extern const latch_aead_alg latch__ossl_chacha20poly1305;
+
+/* Key exchange (kx.c) and signatures (sig.c): NULL-terminated tables. */
+extern const latch_kx_alg *const latch__ossl_kx_table[];
+extern const latch_sig_alg *const latch__ossl_sig_table[];
+
+/**
+ * Make a key-exchange key from given private key bytes instead of fresh
+ * randomness: X25519 takes 32 bytes as is; the NIST curves take a big-endian
+ * scalar of the curve's size, which must lie in [1, n-1]. Used by the
+ * deterministic test provider; the public key goes to pub[0..pub_len).
+ */
+LATCH_MUST_CHECK latch_err latch__ossl_kx_from_private(const latch_kx_alg *alg, const uint8_t *priv,
+                                                       size_t priv_len, latch_kx_key **key, uint8_t *pub);
+
+/** RAND_bytes as a provider random callback. */
+LATCH_MUST_CHECK latch_err latch__ossl_random(void *rng, uint8_t *out, size_t n);
+
+/** pkey_info for EVP_PKEY keys. */
+LATCH_MUST_CHECK latch_err latch__ossl_pkey_info(const latch_pkey *key, latch_pkey_info *info);
+
+#endif

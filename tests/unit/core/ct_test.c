@@ -1,0 +1,56 @@
+/* Tests for the constant-time helpers (src/core/ct.c). */
+#include "core/ct.h"
+#include "harness.h"
+
+static void test_eq(void)
+{
+    uint8_t a[33], b[33];
+
+    for (int i = 0; i < 33; i++) {
+        a[i] = b[i] = (uint8_t)i;
+    }
+    CHECK_EQ(latch_ct_eq(a, b, 33), 1);
+    CHECK_EQ(latch_ct_eq(a, b, 0), 1);
+    for (int i = 0; i < 33; i++) {
+        for (int bit = 0; bit < 8; bit++) {
+            b[i] ^= (uint8_t)(1 << bit);
+            CHECK_EQ(latch_ct_eq(a, b, 33), 0);
+            b[i] ^= (uint8_t)(1 << bit);
+        }
+    }
+}
+
+static void test_masks(void)
+{
+    static const uint32_t v[] = {0, 1, 2, 0x7FFFFFFF, 0x80000000u, 0xFFFFFFFFu, 12345};
+
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        CHECK_EQ(latch_ct_is_zero(v[i]), v[i] == 0 ? 0xFFFFFFFFu : 0);
+        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
+            CHECK_EQ(latch_ct_eq32(v[i], v[j]), v[i] == v[j] ? 0xFFFFFFFFu : 0);
+            CHECK_EQ(latch_ct_lt32(v[i], v[j]), v[i] < v[j] ? 0xFFFFFFFFu : 0);
+        }
+    }
+}
+
+static void test_select(void)
+{
+    uint8_t d[4] = {1, 2, 3, 4};
+    const uint8_t s[4] = {9, 9, 9, 9};
+
+    const uint8_t orig[4] = {1, 2, 3, 4};
+
+    latch_ct_select(d, s, 4, 0);
+    CHECK_MEM(d, 4, orig, 4);
+    latch_ct_select(d, s, 4, 0xFFFFFFFFu);
+    CHECK_MEM(d, 4, s, 4);
+}
+
+static const latch_test cases[] = {
+    TEST(test_eq),
+    TEST(test_masks),
+    TEST(test_select),
+    {0},
+};
+
+LATCH_TEST_MAIN(cases)
