@@ -1,0 +1,289 @@
+/*
+ * Handshake messages as data: one plain struct per message, a parse function
+ * (body bytes -> struct, rejecting trailing bytes and illegal lengths) and a
+ * build function (struct -> latch_wr, writing the 4-byte handshake header
+ * too). Parsers never touch a connection; handlers in src/hs/ act on the
+ * structs. Views (latch_rd) in parsed structs point into the message and die
+ * with it.
+ *
+ * One file per message in src/msg/ (client_hello.c, server_hello.c, ...).
+ */
+#ifndef LATCH_MSG_H
+#define LATCH_MSG_H
+
+#include "msg/ext/ext.h"
+
+#include <latch/provider.h>
+
+/* HandshakeType (RFC 8446 §4, RFC 5246 §7.4). */
+#define LATCH_HS_HELLO_REQUEST 0
+#define LATCH_HS_CLIENT_HELLO 1
+#define LATCH_HS_SERVER_HELLO 2
+#define LATCH_HS_NEW_SESSION_TICKET 4
+#define LATCH_HS_END_OF_EARLY_DATA 5
+#define LATCH_HS_ENCRYPTED_EXTENSIONS 8
+#define LATCH_HS_CERTIFICATE 11
+#define LATCH_HS_SERVER_KEY_EXCHANGE 12
+#define LATCH_HS_CERTIFICATE_REQUEST 13
+#define LATCH_HS_SERVER_HELLO_DONE 14
+#define LATCH_HS_CERTIFICATE_VERIFY 15
+#define LATCH_HS_CLIENT_KEY_EXCHANGE 16
+#define LATCH_HS_FINISHED 20
+#define LATCH_HS_CERTIFICATE_STATUS 22
+#define LATCH_HS_KEY_UPDATE 24
+#define LATCH_HS_MESSAGE_HASH 254
+
+#define LATCH_HS_HDR_LEN 4
+
+/* Protocol versions. */
+#define LATCH_V_TLS10 0x0301
+#define LATCH_V_TLS11 0x0302
+#define LATCH_V_TLS12 0x0303
+#define LATCH_V_TLS13 0x0304
+
+/** The name of a handshake type ("ClientHello"), or "unknown". */
+const char *latch_hs_name(uint8_t type);
+
+/** Open a handshake message: msg_type, then a 3-byte length closed by latch_msg_close. */
+void latch_msg_open(latch_wr *w, uint8_t type);
+void latch_msg_close(latch_wr *w);
+
+/* ---- ClientHello (RFC 8446 §4.1.2; RFC 5246 §7.4.1.2) ------------------- */
+
+typedef struct latch_client_hello {
+    uint16_t legacy_version;
+    uint8_t random[32];
+    latch_rd session_id;          /* legacy_session_id<0..32> */
+    latch_u16s cipher_suites;     /* cipher_suites<2..2^16-2> */
+    latch_rd compression_methods; /* legacy_compression_methods<1..2^8-1> */
+    latch_exts exts;              /* extensions<8..2^16-1>; absent = none (TLS 1.2 allows it) */
+} latch_client_hello;
+
+/** Parse a ClientHello body; extension contents are left to the handler. */
+LATCH_MUST_CHECK latch_err latch_client_hello_parse(latch_rd body, latch_client_hello *ch);
+
+/* What a client puts in its ClientHello. Lists are in preference order. */
+typedef struct latch_client_hello_out {
+    uint16_t legacy_version; /* 0x0303 */
+    uint8_t random[32];
+    const uint8_t *session_id; /* 0 or 32 bytes (middlebox compatibility) */
+    size_t session_id_len;
+    const uint16_t *suites;
+    size_t n_suites;
+    const uint16_t *versions; /* supported_versions; omitted when n_versions == 0 */
+    size_t n_versions;
+    const uint16_t *groups; /* supported_groups */
+    size_t n_groups;
+    const latch_key_share *shares; /* key_share (key_exchange views of our public keys) */
+    size_t n_shares;
+    bool key_share_ext; /* send key_share even when n_shares == 0 (TLS 1.3 offered) */
+    const uint16_t *sigalgs; /* signature_algorithms */
+    size_t n_sigalgs;
+    const uint16_t *sigalgs_cert; /* signature_algorithms_cert; omitted when 0 */
+    size_t n_sigalgs_cert;
+    const char *server_name;  /* SNI host name; NULL = omit */
+    const uint8_t *alpn_wire; /* ALPN protocol_name_list body; NULL = omit */
+    size_t alpn_len;
+    const uint8_t *psk_modes; /* psk_key_exchange_modes; omitted when 0 */
+    size_t n_psk_modes;
+    const uint8_t *cookie; /* echo of an HRR cookie; NULL = omit */
+    size_t cookie_len;
+    bool post_handshake_auth;
+    bool early_data;
+    /* TLS 1.2 extensions, sent when 1.2 is offered. */
+    bool tls12;                      /* adds ec_point_formats, extended_master_secret,
+                                        renegotiation_info (empty), session_ticket */
+    const uint8_t *session_ticket; /* TLS 1.2 ticket to offer (may be empty) */
+    size_t session_ticket_len;
+    /* GREASE (RFC 8701): 0 = none, else a GREASE value (0x?A?A) used for a
+     * cipher suite, a group + 1-byte key share, a version, a signature
+     * scheme and two extensions (one empty, one with a single zero byte). */
+    uint16_t grease;
+    uint16_t grease2; /* a second, different GREASE value for the extension list's end */
+    /* Pad the ClientHello to at least this many bytes (RFC 7685); 0 = no padding. */
+    size_t pad_to;
+    /* PSK identities with binders (TLS 1.3 resumption); pre_shared_key is
+     * written last with zeroed binders of the given lengths, to be filled by
+     * the caller after hashing the truncated message. */
+    const latch_psk_identity *psks;
+    size_t n_psks;
+} latch_client_hello_out;
+
+LATCH_MUST_CHECK latch_err latch_client_hello_build(latch_wr *w, const latch_client_hello_out *ch);
+
+/* ---- ServerHello and HelloRetryRequest (§4.1.3, §4.1.4) ----------------- */
+
+/* The special random of a HelloRetryRequest: SHA-256("HelloRetryRequest"). */
+extern const uint8_t latch_hrr_random[32];
+
+typedef struct latch_server_hello {
+    uint16_t legacy_version;
+    uint8_t random[32];
+    latch_rd session_id; /* legacy_session_id_echo<0..32> */
+    uint16_t cipher_suite;
+    uint8_t compression_method;
+    bool is_hrr; /* random == latch_hrr_random */
+    latch_exts exts;
+} latch_server_hello;
+
+/**
+ * Parse a ServerHello body. The extension block is parsed with context HRR
+ * when the random marks a HelloRetryRequest, SH when it contains
+ * supported_versions, and SH12 otherwise (a TLS 1.2 ServerHello).
+ */
+LATCH_MUST_CHECK latch_err latch_server_hello_parse(latch_rd body, latch_server_hello *sh);
+
+typedef struct latch_server_hello_out {
+    uint16_t legacy_version; /* 0x0303 */
+    uint8_t random[32];      /* ignored when hrr (latch_hrr_random is used) */
+    const uint8_t *session_id; /* echo */
+    size_t session_id_len;
+    uint16_t cipher_suite;
+    bool hrr;
+    uint16_t selected_version; /* supported_versions; 0 = omit (TLS 1.2) */
+    uint16_t group;            /* key_share: SH server_share group / HRR selected_group; 0 = omit */
+    const uint8_t *pub;        /* SH server_share key_exchange */
+    size_t pub_len;
+    const uint8_t *cookie; /* HRR cookie; NULL = omit */
+    size_t cookie_len;
+    int psk_identity; /* pre_shared_key selected_identity; -1 = omit */
+    /* TLS 1.2 */
+    bool ems;                       /* extended_master_secret */
+    bool reneg_info;                /* renegotiation_info (empty, initial handshake) */
+    bool point_formats;             /* ec_point_formats */
+    bool session_ticket;            /* empty session_ticket: a ticket will follow */
+    const uint8_t *alpn_wire;       /* TLS 1.2 ALPN answer (one name); NULL = omit */
+    size_t alpn_len;
+    bool server_name_ack;           /* TLS 1.2: empty server_name */
+} latch_server_hello_out;
+
+LATCH_MUST_CHECK latch_err latch_server_hello_build(latch_wr *w, const latch_server_hello_out *sh);
+
+/* ---- EncryptedExtensions (§4.3.1) ---------------------------------------- */
+
+typedef struct latch_encrypted_extensions {
+    latch_exts exts;
+} latch_encrypted_extensions;
+
+LATCH_MUST_CHECK latch_err latch_encrypted_extensions_parse(latch_rd body, latch_encrypted_extensions *ee);
+
+typedef struct latch_encrypted_extensions_out {
+    bool server_name_ack;     /* empty server_name: the server used the SNI */
+    const uint8_t *alpn_wire; /* one name, wire-encoded list body; NULL = omit */
+    size_t alpn_len;
+    const uint16_t *groups; /* the server's supported_groups (a hint); omitted when 0 */
+    size_t n_groups;
+    bool early_data; /* early data accepted */
+    uint16_t record_size_limit; /* 0 = omit */
+} latch_encrypted_extensions_out;
+
+LATCH_MUST_CHECK latch_err latch_encrypted_extensions_build(latch_wr *w, const latch_encrypted_extensions_out *ee);
+
+/* ---- Certificate (§4.4.2; RFC 5246 §7.4.2) -------------------------------- */
+
+#define LATCH_MAX_CHAIN_CERTS 16     /* named limit: certificates in one message */
+#define LATCH_MAX_CERT_SIZE 65536    /* named limit: one DER certificate */
+
+typedef struct latch_certificate {
+    latch_rd request_context; /* TLS 1.3 certificate_request_context<0..2^8-1> */
+    latch_rd certs[LATCH_MAX_CHAIN_CERTS]; /* cert_data (DER), leaf first */
+    size_t n;
+} latch_certificate;
+
+/**
+ * Parse a Certificate body. tls13 selects the 1.3 form (context, and
+ * CertificateEntry with extensions<0..2^16-1> each, parsed with context CT)
+ * or the 1.2 form (certificate_list of ASN.1Cert<1..2^24-1>). More than
+ * LATCH_MAX_CHAIN_CERTS: CERT_CHAIN_TOO_LONG; one larger than
+ * LATCH_MAX_CERT_SIZE: CERT_TOO_LARGE; an empty cert_data: DECODE.
+ */
+LATCH_MUST_CHECK latch_err latch_certificate_parse(latch_rd body, bool tls13, latch_certificate *ct);
+
+/** Build a Certificate from n DER certificates (n may be 0: an empty Certificate). */
+LATCH_MUST_CHECK latch_err latch_certificate_build(latch_wr *w, bool tls13, const uint8_t *context,
+                                                   size_t context_len, const latch_rd *certs, size_t n);
+
+/* ---- CertificateRequest (§4.3.2) ------------------------------------------ */
+
+typedef struct latch_certificate_request {
+    latch_rd request_context; /* <0..2^8-1> */
+    latch_exts exts;          /* signature_algorithms is mandatory (MISSING_EXTENSION) */
+    latch_u16s sigalgs;
+} latch_certificate_request;
+
+LATCH_MUST_CHECK latch_err latch_certificate_request_parse(latch_rd body, latch_certificate_request *cr);
+
+typedef struct latch_certificate_request_out {
+    const uint8_t *context;
+    size_t context_len;
+    const uint16_t *sigalgs;
+    size_t n_sigalgs;
+    const latch_rd *cas; /* certificate_authorities DNs; omitted when 0 */
+    size_t n_cas;
+} latch_certificate_request_out;
+
+LATCH_MUST_CHECK latch_err latch_certificate_request_build(latch_wr *w, const latch_certificate_request_out *cr);
+
+/* ---- CertificateVerify (§4.4.3) -------------------------------------------- */
+
+typedef struct latch_certificate_verify {
+    uint16_t scheme;
+    latch_rd signature; /* <0..2^16-1> */
+} latch_certificate_verify;
+
+LATCH_MUST_CHECK latch_err latch_certificate_verify_parse(latch_rd body, latch_certificate_verify *cv);
+LATCH_MUST_CHECK latch_err latch_certificate_verify_build(latch_wr *w, uint16_t scheme, const uint8_t *sig,
+                                                          size_t sig_len);
+
+/* The content covered by a TLS 1.3 CertificateVerify signature: 64 spaces,
+ * the context string, a zero byte, then the transcript hash. */
+#define LATCH_CV_CONTENT_MAX (64 + 34 + 1 + LATCH_HASH_MAX_LEN)
+/** Writes the content to out (cap >= LATCH_CV_CONTENT_MAX) and returns its length. */
+size_t latch_cv_content(bool server, const uint8_t *th, size_t th_len, uint8_t *out);
+
+/* ---- Finished (§4.4.4) ----------------------------------------------------- */
+
+/** The body must be exactly verify_len bytes (DECODE otherwise). */
+LATCH_MUST_CHECK latch_err latch_finished_parse(latch_rd body, size_t verify_len, latch_rd *verify_data);
+LATCH_MUST_CHECK latch_err latch_finished_build(latch_wr *w, const uint8_t *verify_data, size_t len);
+
+/* ---- NewSessionTicket (§4.6.1) ---------------------------------------------- */
+
+typedef struct latch_new_session_ticket {
+    uint32_t lifetime; /* seconds; at most 604800 (7 days, ILLEGAL_PARAMETER beyond) */
+    uint32_t age_add;
+    latch_rd nonce;  /* <0..255> */
+    latch_rd ticket; /* <1..2^16-1> */
+    latch_exts exts;
+    uint32_t max_early_data; /* from early_data, 0 if absent */
+} latch_new_session_ticket;
+
+LATCH_MUST_CHECK latch_err latch_new_session_ticket_parse(latch_rd body, latch_new_session_ticket *nst);
+LATCH_MUST_CHECK latch_err latch_new_session_ticket_build(latch_wr *w, uint32_t lifetime, uint32_t age_add,
+                                                          const uint8_t *nonce, size_t nonce_len,
+                                                          const uint8_t *ticket, size_t ticket_len,
+                                                          uint32_t max_early_data);
+
+/* ---- KeyUpdate (§4.6.3) ----------------------------------------------------- */
+
+#define LATCH_KEY_UPDATE_NOT_REQUESTED 0
+#define LATCH_KEY_UPDATE_REQUESTED 1
+
+/** request_update must be 0 or 1 (ILLEGAL_PARAMETER otherwise). */
+LATCH_MUST_CHECK latch_err latch_key_update_parse(latch_rd body, uint8_t *request_update);
+LATCH_MUST_CHECK latch_err latch_key_update_build(latch_wr *w, uint8_t request_update);
+
+/* ---- Empty messages (EndOfEarlyData, ServerHelloDone) ----------------------- */
+
+LATCH_MUST_CHECK latch_err latch_empty_msg_parse(latch_rd body);
+LATCH_MUST_CHECK latch_err latch_empty_msg_build(latch_wr *w, uint8_t type);
+
+/* ---- Alerts (§6) -------------------------------------------------------------- */
+
+#define LATCH_ALERT_LEVEL_WARNING 1
+#define LATCH_ALERT_LEVEL_FATAL 2
+
+/** An alert record body: exactly 2 bytes, level 1 or 2. */
+LATCH_MUST_CHECK latch_err latch_alert_parse(latch_rd body, uint8_t *level, uint8_t *description);
+
+#endif
