@@ -1,0 +1,360 @@
+/* The TLS 1.3 key schedule (RFC 8446 §7). See keysched13.h. */
+#include "hs/keysched13.h"
+
+#include "core/err.h"
+#include "core/wr.h"
+#include "provider/hkdf.h"
+
+#include <string.h>
+
+/* RFC 8446 §7.1: opaque label<7..255> = "tls13 " + Label. */
+#define TLS13_PREFIX "tls13 "
+#define TLS13_PREFIX_LEN 6
+#define LABEL_MIN (7 - TLS13_PREFIX_LEN)
+#define LABEL_MAX (255 - TLS13_PREFIX_LEN)
+#define CONTEXT_MAX 255
+/* uint16 length + label<7..255> + context<0..255> */
+#define HKDF_LABEL_MAX (2 + 1 + 255 + 1 + CONTEXT_MAX)
+
+typedef struct label_row {
+    const char *text;
+    uint8_t stage;     /* the stage secret it is derived from */
+    bool empty_ctx;    /* Derive-Secret(., label, "") */
+} label_row;
+
+/* RFC 8446 §7.1, the key schedule diagram: which secret each label hangs off. */
+static const label_row label_table[LATCH_KS13_LABEL__COUNT] = {
+    [LATCH_KS13_EXT_BINDER] = {"ext binder", LATCH_KS13_EARLY, true},
+    [LATCH_KS13_RES_BINDER] = {"res binder", LATCH_KS13_EARLY, true},
+    [LATCH_KS13_C_E_TRAFFIC] = {"c e traffic", LATCH_KS13_EARLY, false},
+    [LATCH_KS13_E_EXP_MASTER] = {"e exp master", LATCH_KS13_EARLY, false},
+    [LATCH_KS13_C_HS_TRAFFIC] = {"c hs traffic", LATCH_KS13_HANDSHAKE, false},
+    [LATCH_KS13_S_HS_TRAFFIC] = {"s hs traffic", LATCH_KS13_HANDSHAKE, false},
+    [LATCH_KS13_C_AP_TRAFFIC] = {"c ap traffic", LATCH_KS13_MASTER, false},
+    [LATCH_KS13_S_AP_TRAFFIC] = {"s ap traffic", LATCH_KS13_MASTER, false},
+    [LATCH_KS13_EXP_MASTER] = {"exp master", LATCH_KS13_MASTER, false},
+    [LATCH_KS13_RES_MASTER] = {"res master", LATCH_KS13_MASTER, false},
+};
+
+static const char *stage_name(uint8_t stage)
+{
+    switch (stage) {
+    case LATCH_KS13_NONE: return "none";
+    case LATCH_KS13_EARLY: return "early";
+    case LATCH_KS13_HANDSHAKE: return "handshake";
+    case LATCH_KS13_MASTER: return "master";
+    default: return "invalid";
+    }
+}
+
+const char *latch_ks13_label_str(latch_ks13_label label)
+{
+    if ((unsigned)label >= (unsigned)LATCH_KS13_LABEL__COUNT) {
+        return "?";
+    }
+    return label_table[label].text;
+}
+
+/* The shared core of HKDF-Expand-Label, over a label given as bytes (the
+ * exporter's label comes from the application and need not be a C string). */
+static latch_err expand_label(const latch_hash_alg *h, const uint8_t *secret, size_t secret_len,
+                              const uint8_t *label, size_t label_len, const uint8_t *ctx, size_t ctx_len,
+                              uint8_t *out, size_t out_len)
+{
+    uint8_t info[HKDF_LABEL_MAX];
+    latch_wr w;
+
+    /* RFC 8446 §7.1: opaque label<7..255> = "tls13 " + Label. */
+    LATCH_ENSURE(label != NULL && label_len >= LABEL_MIN && label_len <= LABEL_MAX, LATCH_ERR_INVALID_ARGUMENT,
+                 "HKDF-Expand-Label label must be 1..249 bytes before the \"tls13 \" prefix");
+    /* RFC 8446 §7.1: opaque context<0..255>. */
+    LATCH_ENSURE(ctx_len <= CONTEXT_MAX && (ctx != NULL || ctx_len == 0), LATCH_ERR_INVALID_ARGUMENT,
+                 "HKDF-Expand-Label context must be 0..255 bytes");
+    /* RFC 5869 §2.3: L <= 255*HashLen; HkdfLabel.length is a uint16, which
+     * 255 * 64 always fits. */
+    LATCH_ENSURE(out_len <= 255u * h->digest_len, LATCH_ERR_INVALID_ARGUMENT,
+                 "HKDF-Expand-Label output longer than 255 * Hash.length");
+
+    latch_wr_init(&w, info, sizeof info);
+    latch_wr_u16(&w, (uint16_t)out_len);
+    latch_wr_open(&w, 1);
+    latch_wr_bytes(&w, (const uint8_t *)TLS13_PREFIX, TLS13_PREFIX_LEN);
+    latch_wr_bytes(&w, label, label_len);
+    latch_wr_close(&w, 7, 255);
+    latch_wr_open(&w, 1);
+    latch_wr_bytes(&w, ctx, ctx_len);
+    latch_wr_close(&w, 0, CONTEXT_MAX);
+    LATCH_TRY(latch_wr_finish(&w));
+
+    return latch_hkdf_expand(h, secret, secret_len, info, latch_wr_len(&w), out, out_len);
+}
+
+latch_err latch_hkdf_expand_label(const latch_hash_alg *h, const uint8_t *secret, size_t secret_len,
+                                  const char *label, const uint8_t *ctx, size_t ctx_len, uint8_t *out,
+                                  size_t out_len)
+{
+    LATCH_ENSURE(label != NULL, LATCH_ERR_INVALID_ARGUMENT, "HKDF-Expand-Label without a label");
+    return expand_label(h, secret, secret_len, (const uint8_t *)label, strlen(label), ctx, ctx_len, out,
+                        out_len);
+}
+
+/* Hash("") for Derive-Secret(., label, ""). */
+static void empty_hash(const latch_hash_alg *h, uint8_t *out)
+{
+    latch_hash_ctx c;
+
+    h->init(&c);
+    h->final(&c, out);
+}
+
+/* Derive-Secret(Secret, Label, Messages) = HKDF-Expand-Label(Secret, Label, th, Hash.length). */
+static latch_err derive_secret(const latch_hash_alg *h, const latch_secret *secret, const uint8_t *label,
+                               size_t label_len, const uint8_t *th, latch_secret *out)
+{
+    latch_err e;
+
+    latch_secret_wipe(out);
+    e = expand_label(h, secret->b, secret->len, label, label_len, th, h->digest_len, out->b, h->digest_len);
+    if (e != LATCH_OK) {
+        latch_secret_wipe(out);
+        return e;
+    }
+    out->len = h->digest_len;
+    return LATCH_OK;
+}
+
+void latch_ks13_init(latch_ks13 *ks, const latch_hash_alg *hash)
+{
+    latch_secret_wipe(&ks->secret);
+    ks->hash = hash;
+    ks->stage = LATCH_KS13_NONE;
+}
+
+/* HKDF-Extract(salt, ikm) becomes the new stage secret; the old one is wiped. */
+static void extract_into(latch_ks13 *ks, const uint8_t *salt, size_t salt_len, const uint8_t *ikm, size_t ikm_len,
+                         uint8_t next)
+{
+    static const uint8_t zeros[LATCH_HASH_MAX_LEN];
+    uint8_t prk[LATCH_HASH_MAX_LEN];
+
+    if (ikm == NULL) {
+        /* RFC 8446 §7.1: "If a given secret is not available, then the
+         * 0-value consisting of a string of Hash.length bytes set to zeros is used." */
+        ikm = zeros;
+        ikm_len = ks->hash->digest_len;
+    }
+    latch_hkdf_extract(ks->hash, salt, salt_len, ikm, ikm_len, prk);
+    latch_secret_set(&ks->secret, prk, ks->hash->digest_len);
+    latch_wipe(prk, sizeof prk);
+    ks->stage = next;
+}
+
+/* Move from stage `from` to the next: salt = Derive-Secret(current, "derived", ""). */
+static latch_err advance(latch_ks13 *ks, uint8_t from, const uint8_t *ikm, size_t ikm_len)
+{
+    static const char derived[] = "derived";
+    uint8_t eh[LATCH_HASH_MAX_LEN];
+    latch_secret salt;
+    latch_err e;
+
+    if (ks->stage != from) {
+        return LATCH_FAIL(LATCH_ERR_INTERNAL, "key schedule: cannot derive the %s secret from stage %s",
+                          stage_name((uint8_t)(from + 1)), stage_name(ks->stage));
+    }
+    LATCH_ENSURE(ikm != NULL || ikm_len == 0, LATCH_ERR_INVALID_ARGUMENT,
+                 "key schedule: NULL input secret with a non-zero length");
+    empty_hash(ks->hash, eh);
+    e = derive_secret(ks->hash, &ks->secret, (const uint8_t *)derived, sizeof derived - 1, eh, &salt);
+    if (e != LATCH_OK) {
+        return e;
+    }
+    extract_into(ks, salt.b, salt.len, ikm, ikm_len, (uint8_t)(from + 1));
+    latch_secret_wipe(&salt);
+    return LATCH_OK;
+}
+
+latch_err latch_ks13_early(latch_ks13 *ks, const uint8_t *psk, size_t psk_len)
+{
+    LATCH_ENSURE(ks->hash != NULL && ks->hash->digest_len <= LATCH_SECRET_MAX, LATCH_ERR_INTERNAL,
+                 "key schedule used without a hash");
+    if (ks->stage != LATCH_KS13_NONE) {
+        return LATCH_FAIL(LATCH_ERR_INTERNAL, "key schedule: early secret requested in stage %s",
+                          stage_name(ks->stage));
+    }
+    LATCH_ENSURE(psk != NULL || psk_len == 0, LATCH_ERR_INVALID_ARGUMENT, "key schedule: NULL PSK with a length");
+    /* RFC 8446 §7.1: Early Secret = HKDF-Extract(salt = 0, IKM = PSK). */
+    extract_into(ks, NULL, 0, psk, psk_len, LATCH_KS13_EARLY);
+    return LATCH_OK;
+}
+
+latch_err latch_ks13_handshake(latch_ks13 *ks, const uint8_t *dhe, size_t dhe_len)
+{
+    return advance(ks, LATCH_KS13_EARLY, dhe, dhe_len);
+}
+
+latch_err latch_ks13_master(latch_ks13 *ks)
+{
+    return advance(ks, LATCH_KS13_HANDSHAKE, NULL, 0);
+}
+
+latch_err latch_ks13_derive(const latch_ks13 *ks, latch_ks13_label label, const uint8_t *th, latch_secret *out)
+{
+    uint8_t eh[LATCH_HASH_MAX_LEN];
+    const label_row *row;
+
+    latch_secret_wipe(out);
+    LATCH_ENSURE((unsigned)label < (unsigned)LATCH_KS13_LABEL__COUNT, LATCH_ERR_INTERNAL,
+                 "key schedule: unknown Derive-Secret label");
+    row = &label_table[label];
+    if (ks->stage != row->stage) {
+        return LATCH_FAIL(LATCH_ERR_INTERNAL, "key schedule: \"%s\" is derived from the %s secret, not in stage %s",
+                          row->text, stage_name(row->stage), stage_name(ks->stage));
+    }
+    if (row->empty_ctx) {
+        /* RFC 8446 §7.1: binder_key = Derive-Secret(., "ext binder" | "res binder", ""). */
+        LATCH_ENSURE(th == NULL, LATCH_ERR_INTERNAL, "key schedule: binder keys take no transcript hash");
+        empty_hash(ks->hash, eh);
+        th = eh;
+    } else {
+        LATCH_ENSURE(th != NULL, LATCH_ERR_INTERNAL, "key schedule: Derive-Secret needs a transcript hash");
+    }
+    LATCH_TRY(derive_secret(ks->hash, &ks->secret, (const uint8_t *)row->text, strlen(row->text), th, out));
+    return LATCH_OK;
+}
+
+latch_err latch_ks13_binder_key(const latch_ks13 *ks, bool external, latch_secret *out)
+{
+    return latch_ks13_derive(ks, external ? LATCH_KS13_EXT_BINDER : LATCH_KS13_RES_BINDER, NULL, out);
+}
+
+latch_err latch_ks13_traffic_keys(const latch_hash_alg *h, const latch_aead_alg *aead, const latch_secret *traffic,
+                                  uint8_t *key, uint8_t iv[LATCH_AEAD_NONCE_LEN])
+{
+    size_t key_len = aead->key_len <= LATCH_AEAD_MAX_KEY ? aead->key_len : LATCH_AEAD_MAX_KEY;
+    latch_err e;
+
+    if (traffic->len != h->digest_len) {
+        e = LATCH_FAIL(LATCH_ERR_INTERNAL, "traffic keys: the traffic secret is %u bytes, not Hash.length",
+                       (unsigned)traffic->len);
+    } else if (aead->nonce_len != LATCH_AEAD_NONCE_LEN || aead->key_len > LATCH_AEAD_MAX_KEY) {
+        e = LATCH_FAIL(LATCH_ERR_INTERNAL, "traffic keys: %s has no 12-byte nonce or too long a key", aead->name);
+    } else {
+        /* RFC 8446 §7.3: [sender]_write_key = HKDF-Expand-Label(Secret, "key", "", key_length),
+         * [sender]_write_iv = HKDF-Expand-Label(Secret, "iv", "", iv_length). */
+        e = latch_hkdf_expand_label(h, traffic->b, traffic->len, "key", NULL, 0, key, key_len);
+        if (e == LATCH_OK) {
+            e = latch_hkdf_expand_label(h, traffic->b, traffic->len, "iv", NULL, 0, iv, LATCH_AEAD_NONCE_LEN);
+        }
+    }
+    if (e != LATCH_OK) {
+        latch_wipe(key, key_len);
+        latch_wipe(iv, LATCH_AEAD_NONCE_LEN);
+    }
+    return e;
+}
+
+latch_err latch_ks13_finished(const latch_hash_alg *h, const latch_secret *base_key, const uint8_t *th,
+                              uint8_t *verify_data)
+{
+    uint8_t fk[LATCH_HASH_MAX_LEN];
+    latch_err e;
+
+    LATCH_ENSURE(base_key->len == h->digest_len, LATCH_ERR_INTERNAL,
+                 "Finished: the base key is not Hash.length bytes");
+    /* RFC 8446 §4.4.4: finished_key = HKDF-Expand-Label(BaseKey, "finished", "", Hash.length). */
+    e = latch_hkdf_expand_label(h, base_key->b, base_key->len, "finished", NULL, 0, fk, h->digest_len);
+    if (e != LATCH_OK) {
+        latch_wipe(fk, sizeof fk);
+        return e;
+    }
+    /* verify_data = HMAC(finished_key, Transcript-Hash(Handshake Context, Certificate*, CertificateVerify*)). */
+    latch_hmac_oneshot(h, fk, h->digest_len, th, h->digest_len, verify_data);
+    latch_wipe(fk, sizeof fk);
+    return LATCH_OK;
+}
+
+latch_err latch_ks13_update_secret(const latch_hash_alg *h, latch_secret *s)
+{
+    uint8_t next[LATCH_HASH_MAX_LEN];
+    latch_err e;
+
+    if (s->len != h->digest_len) {
+        latch_secret_wipe(s);
+        return LATCH_FAIL(LATCH_ERR_INTERNAL, "KeyUpdate: the traffic secret is not Hash.length bytes");
+    }
+    /* RFC 8446 §7.2: application_traffic_secret_N+1 =
+     *     HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length). */
+    e = latch_hkdf_expand_label(h, s->b, s->len, "traffic upd", NULL, 0, next, h->digest_len);
+    if (e == LATCH_OK) {
+        latch_secret_set(s, next, h->digest_len);
+    } else {
+        latch_secret_wipe(s);
+    }
+    latch_wipe(next, sizeof next);
+    return e;
+}
+
+latch_err latch_ks13_resumption_psk(const latch_hash_alg *h, const latch_secret *res_master, const uint8_t *nonce,
+                                    size_t nonce_len, latch_secret *psk)
+{
+    latch_err e;
+
+    latch_secret_wipe(psk);
+    LATCH_ENSURE(res_master->len == h->digest_len, LATCH_ERR_INTERNAL,
+                 "resumption PSK: the resumption master secret is not Hash.length bytes");
+    /* RFC 8446 §4.6.1: opaque ticket_nonce<0..255>; the PSK is
+     * HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length). */
+    LATCH_ENSURE(nonce_len <= 255 && (nonce != NULL || nonce_len == 0), LATCH_ERR_INVALID_ARGUMENT,
+                 "resumption PSK: ticket_nonce must be 0..255 bytes");
+    e = latch_hkdf_expand_label(h, res_master->b, res_master->len, "resumption", nonce, nonce_len, psk->b,
+                                h->digest_len);
+    if (e != LATCH_OK) {
+        latch_secret_wipe(psk);
+        return e;
+    }
+    psk->len = h->digest_len;
+    return LATCH_OK;
+}
+
+latch_err latch_ks13_export(const latch_hash_alg *h, const latch_secret *exporter_master, const uint8_t *label,
+                            size_t label_len, const uint8_t *context, size_t context_len, uint8_t *out,
+                            size_t out_len)
+{
+    uint8_t eh[LATCH_HASH_MAX_LEN], ch[LATCH_HASH_MAX_LEN];
+    latch_secret derived;
+    latch_hash_ctx c;
+    latch_err e;
+
+    latch_wipe(out, out_len);
+    LATCH_ENSURE(exporter_master->len == h->digest_len, LATCH_ERR_INTERNAL,
+                 "exporter: the exporter master secret is not Hash.length bytes");
+    LATCH_ENSURE(label != NULL && label_len >= LABEL_MIN && label_len <= LABEL_MAX, LATCH_ERR_INVALID_ARGUMENT,
+                 "exporter: the label must be 1..249 bytes");
+    LATCH_ENSURE(context != NULL || context_len == 0, LATCH_ERR_INVALID_ARGUMENT,
+                 "exporter: NULL context with a non-zero length");
+    LATCH_ENSURE(out_len <= 255u * h->digest_len, LATCH_ERR_INVALID_ARGUMENT,
+                 "exporter: output longer than 255 * Hash.length");
+
+    /* RFC 8446 §7.5: TLS-Exporter(label, context_value, key_length) =
+     *     HKDF-Expand-Label(Derive-Secret(Secret, label, ""), "exporter", Hash(context_value), key_length). */
+    empty_hash(h, eh);
+    e = derive_secret(h, exporter_master, label, label_len, eh, &derived);
+    if (e != LATCH_OK) {
+        return e;
+    }
+    h->init(&c);
+    h->update(&c, context, context_len);
+    h->final(&c, ch);
+    e = expand_label(h, derived.b, derived.len, (const uint8_t *)"exporter", 8, ch, h->digest_len, out, out_len);
+    latch_secret_wipe(&derived);
+    if (e != LATCH_OK) {
+        latch_wipe(out, out_len);
+    }
+    return e;
+}
+
+void latch_ks13_wipe(latch_ks13 *ks)
+{
+    latch_secret_wipe(&ks->secret);
+    ks->stage = LATCH_KS13_NONE;
+}
