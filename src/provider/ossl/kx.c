@@ -11,6 +11,7 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/param_build.h>
 #include <string.h>
 
@@ -77,7 +78,7 @@ static latch_err kx_keygen(const latch_kx_alg *alg, const latch_provider *prov, 
     return wrap(alg, pkey, key, pub);
 }
 
-static void kx_destroy(latch_kx_key *key)
+void latch__ossl_kx_destroy(latch_kx_key *key)
 {
     if (key == NULL) {
         return;
@@ -109,15 +110,28 @@ static EVP_PKEY *peer_key(const latch_kx_alg *alg, const EVP_PKEY *own, const ui
     return pk;
 }
 
-static latch_err kx_derive(latch_kx_key *key, const uint8_t *peer, size_t peer_len, uint8_t *secret)
+latch_err latch__ossl_kx_derive(latch_kx_key *key, const uint8_t *peer, size_t peer_len, uint8_t *secret)
 {
     static const uint8_t zeros[LATCH_KX_MAX_SECRET];
-    const latch_kx_alg *alg = key->alg;
-    EVP_PKEY *pk = peer_key(alg, key->pkey, peer, peer_len);
+    const latch_kx_alg *alg;
+    EVP_PKEY *pk;
     EVP_PKEY_CTX *ctx = NULL;
-    size_t n = alg->secret_len;
+    size_t n;
     latch_err e = LATCH_ERR_BAD_KEY_SHARE;
 
+    if (key == NULL) {
+        return LATCH_ERR_INVALID_ARGUMENT;
+    }
+    alg = key->alg;
+    n = alg->secret_len;
+    /*
+     * A bad key share is the peer's doing and is answered with our own code;
+     * libcrypto's errors for it are dropped (ERR_pop_to_mark below) so that
+     * the thread's error queue is left as we found it, or the application's
+     * next OpenSSL call (libssl's SSL_get_error, say) would see them.
+     */
+    ERR_set_mark();
+    pk = peer_key(alg, key->pkey, peer, peer_len);
     if (pk == NULL) {
         goto out;
     }
@@ -142,7 +156,8 @@ static latch_err kx_derive(latch_kx_key *key, const uint8_t *peer, size_t peer_l
 out:
     EVP_PKEY_CTX_free(ctx);
     EVP_PKEY_free(pk);
-    kx_destroy(key);
+    latch__ossl_kx_destroy(key);
+    (void)ERR_pop_to_mark();
     return e;
 }
 
@@ -172,9 +187,11 @@ latch_err latch__ossl_kx_from_private(const latch_kx_alg *alg, const uint8_t *pr
         return LATCH_ERR_INVALID_ARGUMENT;
     }
     group = EC_GROUP_new_by_curve_name(alg->group == LATCH_GROUP_SECP256R1 ? NID_X9_62_prime256v1 : NID_secp384r1);
-    d = BN_bin2bn(priv, (int)priv_len, NULL);
+    /* A secure BIGNUM makes OSSL_PARAM_BLD put the scalar in secure memory,
+     * which OSSL_PARAM_free cleanses; a plain one would leave it in freed heap. */
+    d = BN_secure_new();
     point = group != NULL ? EC_POINT_new(group) : NULL;
-    if (group == NULL || d == NULL || point == NULL) {
+    if (group == NULL || d == NULL || point == NULL || BN_bin2bn(priv, (int)priv_len, d) == NULL) {
         goto out;
     }
     if (BN_is_zero(d) || BN_cmp(d, EC_GROUP_get0_order(group)) >= 0) {
@@ -213,15 +230,15 @@ out:
 }
 
 static const latch_kx_alg kx_x25519 = {
-    LATCH_GROUP_X25519, 32, 32, "x25519", kx_keygen, kx_derive, kx_destroy,
+    LATCH_GROUP_X25519, 32, 32, "x25519", kx_keygen, latch__ossl_kx_derive, latch__ossl_kx_destroy,
 };
 
 static const latch_kx_alg kx_p256 = {
-    LATCH_GROUP_SECP256R1, 65, 32, "secp256r1", kx_keygen, kx_derive, kx_destroy,
+    LATCH_GROUP_SECP256R1, 65, 32, "secp256r1", kx_keygen, latch__ossl_kx_derive, latch__ossl_kx_destroy,
 };
 
 static const latch_kx_alg kx_p384 = {
-    LATCH_GROUP_SECP384R1, 97, 48, "secp384r1", kx_keygen, kx_derive, kx_destroy,
+    LATCH_GROUP_SECP384R1, 97, 48, "secp384r1", kx_keygen, latch__ossl_kx_derive, latch__ossl_kx_destroy,
 };
 
 const latch_kx_alg *const latch__ossl_kx_table[] = {&kx_x25519, &kx_p256, &kx_p384, NULL};

@@ -101,16 +101,16 @@ latch_err latch__ossl_pkey_info(const latch_pkey *key, latch_pkey_info *info)
     return LATCH_OK;
 }
 
-static const latch_hash_alg *const hash_table[] = {
+const latch_hash_alg *const latch__ossl_hash_table[] = {
     &latch__ossl_sha256, &latch__ossl_sha384, &latch__ossl_sha512, NULL,
 };
 
-static const latch_aead_alg *const aead_table[] = {
+const latch_aead_alg *const latch__ossl_aead_table[] = {
     &latch__ossl_aes128gcm, &latch__ossl_aes256gcm, &latch__ossl_chacha20poly1305, NULL,
 };
 
 static const latch_provider openssl_provider = {
-    "openssl", latch__ossl_random, NULL, hash_table, aead_table,
+    "openssl", latch__ossl_random, NULL, latch__ossl_hash_table, latch__ossl_aead_table,
     latch__ossl_kx_table, latch__ossl_sig_table, latch__ossl_pkey_info,
 };
 

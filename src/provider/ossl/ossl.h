@@ -33,15 +33,32 @@ extern const latch_aead_alg latch__ossl_aes128gcm;
 extern const latch_aead_alg latch__ossl_aes256gcm;
 extern const latch_aead_alg latch__ossl_chacha20poly1305;
 
-/* Key exchange (kx.c) and signatures (sig.c): NULL-terminated tables. */
+/* The provider's NULL-terminated tables: hashes and AEADs (ossl.c), key
+ * exchange (kx.c) and signatures (sig.c). The deterministic test provider
+ * (src/provider/test/) shares all but the key exchange table. */
+extern const latch_hash_alg *const latch__ossl_hash_table[];
+extern const latch_aead_alg *const latch__ossl_aead_table[];
 extern const latch_kx_alg *const latch__ossl_kx_table[];
 extern const latch_sig_alg *const latch__ossl_sig_table[];
+
+/**
+ * The derive and destroy of the OpenSSL key exchange, for any key made by
+ * kx.c's keygen or by latch__ossl_kx_from_private (see latch_kx_alg).
+ * Other providers whose kx tables only change keygen reuse them.
+ */
+LATCH_MUST_CHECK latch_err latch__ossl_kx_derive(latch_kx_key *key, const uint8_t *peer, size_t peer_len,
+                                                 uint8_t *secret);
+void latch__ossl_kx_destroy(latch_kx_key *key);
 
 /**
  * Make a key-exchange key from given private key bytes instead of fresh
  * randomness: X25519 takes 32 bytes as is; the NIST curves take a big-endian
  * scalar of the curve's size, which must lie in [1, n-1]. Used by the
  * deterministic test provider; the public key goes to pub[0..pub_len).
+ * The key remembers alg, whose group, pub_len and secret_len must be those
+ * of the OpenSSL table's entry for the group.
+ * \return LATCH_ERR_INVALID_ARGUMENT for a wrong length or a scalar out of
+ * range (the caller may draw again), LATCH_ERR_CRYPTO or NO_MEMORY otherwise.
  */
 LATCH_MUST_CHECK latch_err latch__ossl_kx_from_private(const latch_kx_alg *alg, const uint8_t *priv,
                                                        size_t priv_len, latch_kx_key **key, uint8_t *pub);

@@ -5,6 +5,9 @@
  */
 #include "provider/ossl/ossl.h"
 
+#include "core/err.h"
+
+#include <openssl/err.h>
 #include <openssl/rsa.h>
 
 static int key_fits(const latch_sig_alg *alg, const EVP_PKEY *pk)
@@ -71,7 +74,10 @@ static latch_err sig_sign(const latch_sig_alg *alg, const latch_pkey *key, const
 
     *sig_len = 0;
     if (mctx == NULL) {
-        return LATCH_ERR_CRYPTO;
+        /* Tell the caller's mistake (a key unfit for the scheme) from a libcrypto failure. */
+        LATCH_ENSURE(key != NULL && key_fits(alg, (const EVP_PKEY *)(const void *)key), LATCH_ERR_INVALID_ARGUMENT,
+                     "the key's type does not fit the signature scheme");
+        return LATCH_FAIL(LATCH_ERR_CRYPTO, "cannot set up %s signing", alg->name);
     }
     if (EVP_DigestSign(mctx, NULL, &n, msg, msg_len) == 1) {
         if (n > cap) {
@@ -88,14 +94,17 @@ static latch_err sig_sign(const latch_sig_alg *alg, const latch_pkey *key, const
 static latch_err sig_verify(const latch_sig_alg *alg, const latch_pkey *key, const uint8_t *msg, size_t msg_len,
                             const uint8_t *sig, size_t sig_len)
 {
-    EVP_MD_CTX *mctx = start(alg, key, 0);
-    int ok;
+    EVP_MD_CTX *mctx;
+    int ok = 0;
 
-    if (mctx == NULL) {
-        return LATCH_ERR_BAD_SIGNATURE;
+    /* A bad signature is the peer's doing: leave libcrypto's error queue as we found it (see kx.c). */
+    ERR_set_mark();
+    mctx = start(alg, key, 0);
+    if (mctx != NULL) {
+        ok = EVP_DigestVerify(mctx, sig, sig_len, msg, msg_len);
+        EVP_MD_CTX_free(mctx);
     }
-    ok = EVP_DigestVerify(mctx, sig, sig_len, msg, msg_len);
-    EVP_MD_CTX_free(mctx);
+    (void)ERR_pop_to_mark();
     return ok == 1 ? LATCH_OK : LATCH_ERR_BAD_SIGNATURE;
 }
 
