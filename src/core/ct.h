@@ -24,4 +24,11 @@ uint32_t latch_ct_lt32(uint32_t a, uint32_t b);
 /** dst[i] = mask ? src[i] : dst[i], for mask all ones or all zeros. */
 void latch_ct_select(uint8_t *dst, const uint8_t *src, size_t n, uint32_t mask);
 
+/**
+ * 1 + the index of the last non-zero byte of p[0..n), or 0 if all are zero;
+ * time depends on n only. Finds the content type behind TLS 1.3 record
+ * padding (RFC 8446 §5.4) without revealing the padding length.
+ */
+size_t latch_ct_last_nonzero(const uint8_t *p, size_t n);
+
 #endif

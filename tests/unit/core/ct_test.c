@@ -2,6 +2,8 @@
 #include "core/ct.h"
 #include "harness.h"
 
+#include <string.h>
+
 static void test_eq(void)
 {
     uint8_t a[33], b[33];
@@ -46,10 +48,32 @@ static void test_select(void)
     CHECK_MEM(d, 4, s, 4);
 }
 
+static void test_last_nonzero(void)
+{
+    uint8_t b[40] = {0};
+
+    CHECK_EQ(latch_ct_last_nonzero(b, 0), 0);
+    CHECK_EQ(latch_ct_last_nonzero(b, sizeof b), 0);
+    for (size_t i = 0; i < sizeof b; i++) {
+        for (unsigned v = 1; v < 256; v += 127) { /* 1, 128, 255 */
+            /* A fresh buffer each time (GCC 12.2 -O2 drops a store in the "set, check, reset" form). */
+            memset(b, 0, sizeof b);
+            b[i] = (uint8_t)v;
+            CHECK_EQ(latch_ct_last_nonzero(b, sizeof b), i + 1);
+            CHECK_EQ(latch_ct_last_nonzero(b, i), 0); /* limited to n */
+            CHECK_EQ(latch_ct_last_nonzero(b, i + 1), i + 1); /* the last byte, in a tail of any length */
+            CHECK_EQ(latch_ct_last_nonzero(b + 1, sizeof b - 1), i); /* unaligned */
+            b[0] |= 7;
+            CHECK_EQ(latch_ct_last_nonzero(b, sizeof b), i + 1);
+        }
+    }
+}
+
 static const latch_test cases[] = {
     TEST(test_eq),
     TEST(test_masks),
     TEST(test_select),
+    TEST(test_last_nonzero),
     {0},
 };
 
