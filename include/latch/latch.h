@@ -7,6 +7,7 @@
 #include <latch/alloc.h>
 #include <latch/error.h>
 #include <latch/provider.h>
+#include <latch/x509.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,71 @@
+/*
+ * Certificate names: distinguished names and subjectAltName lists as text for
+ * humans, and host name / IP address matching (RFC 6125 §6.4, RFC 9525).
+ * For src/x509/ only (libcrypto types).
+ */
+#ifndef LATCH_X509_NAME_H
+#define LATCH_X509_NAME_H
+
+#include <latch/error.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+/*
+ * How host names are matched, everywhere in latch:
+ * - only against subjectAltName dNSName entries, never the subject CN
+ *   (RFC 9525 §6.3 retires the CN fallback; RFC 6125 §6.4.4 already forbade
+ *   it when SANs are present);
+ * - a wildcard only as the whole leftmost label ("*.example.com" matches
+ *   "a.example.com", not "a.b.example.com" nor "example.com"), never a partial
+ *   one like "f*o.example.com" (RFC 6125 §6.4.3 allows refusing them; RFC 9525
+ *   §6.3 requires it).
+ */
+#define LATCH_X509_HOST_FLAGS (X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS | X509_CHECK_FLAG_NEVER_CHECK_SUBJECT)
+
+/**
+ * A distinguished name in RFC 2253 form ("CN=leaf,O=Example"), into
+ * buf[0..cap), always NUL-terminated when cap > 0. Bytes outside printable
+ * ASCII are escaped, so peer-chosen names cannot smuggle control characters.
+ * \return LATCH_OK; LATCH_ERR_BUFFER_TOO_SMALL (buf holds a truncated
+ *         prefix); LATCH_ERR_INVALID_ARGUMENT (cap == 0); LATCH_ERR_NO_MEMORY.
+ */
+LATCH_MUST_CHECK latch_err latch__name_dn(const X509_NAME *name, char *buf, size_t cap);
+
+/**
+ * The subjectAltName entries of x as "DNS:a.example, IP:192.0.2.1,
+ * IP:2001:db8::1, email:x@y, URI:https://..." ("" when there are none).
+ * Same buffer rules and returns as latch__name_dn.
+ */
+LATCH_MUST_CHECK latch_err latch__name_sans(const X509 *x, char *buf, size_t cap);
+
+/**
+ * The name a human would call the certificate by, for error details: its first
+ * dNSName, else its first iPAddress, else its subject CN, else its whole
+ * subject. Truncated to fit; never fails.
+ */
+void latch__name_primary(const X509 *x, char *buf, size_t cap);
+
+/** True if host is an IPv4 or IPv6 address literal (no brackets). */
+bool latch__name_is_ip(const char *host);
+
+/* Longest DNS name (RFC 1035 §2.3.4: 255 octets on the wire). */
+#define LATCH_HOST_MAX 253
+
+/**
+ * Check a host to match certificates against (a "reference identifier") and
+ * put it in the form used for matching, out[0..LATCH_HOST_MAX]: an IP literal
+ * as is (*is_ip true); a DNS name without its trailing dot
+ * ("example.com." is "example.com"). DNS names must be ASCII (IDNs in
+ * A-label form), of labels of 1 to 63 letters, digits, '-' or '_'; no
+ * wildcards.
+ * eturn LATCH_OK; LATCH_ERR_INVALID_ARGUMENT (with the reason).
+ */
+LATCH_MUST_CHECK latch_err latch__name_host(const char *host, char out[LATCH_HOST_MAX + 1], bool *is_ip);
+
+/** True if x's SANs match host (a DNS name or an IP literal) under the rules above. */
+bool latch__name_matches(X509 *x, const char *host);
+
+#endif
