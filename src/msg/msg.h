@@ -7,6 +7,18 @@
  * with it.
  *
  * One file per message in src/msg/ (client_hello.c, server_hello.c, ...).
+ *
+ * Parsers take the message body (without the 4-byte header). The RFC's
+ * syntax (truncation, lengths out of their <min..max>, trailing bytes) is
+ * LATCH_ERR_DECODE; other codes are listed per function. Failures record a
+ * detail naming the field (latch__err_last()). On failure the output struct
+ * is unspecified and must not be used.
+ *
+ * Builders write the whole message, header included, at the writer's
+ * position. They check their inputs first (LATCH_ERR_INVALID_ARGUMENT, with
+ * nothing written) and then return the writer's error: BUFFER_TOO_SMALL when
+ * the buffer is short (the writer's contents are then unspecified). A
+ * builder never emits a message its own parser would reject.
  */
 #ifndef LATCH_MSG_H
 #define LATCH_MSG_H
@@ -48,6 +60,10 @@ const char *latch_hs_name(uint8_t type);
 void latch_msg_open(latch_wr *w, uint8_t type);
 void latch_msg_close(latch_wr *w);
 
+/** Close the message opened by latch_msg_open and return the writer's state:
+ *  LATCH_OK, or its sticky error recorded with a detail naming `what`. */
+LATCH_MUST_CHECK latch_err latch_msg_finish(latch_wr *w, const char *what);
+
 /* ---- ClientHello (RFC 8446 §4.1.2; RFC 5246 §7.4.1.2) ------------------- */
 
 typedef struct latch_client_hello {
@@ -56,10 +72,17 @@ typedef struct latch_client_hello {
     latch_rd session_id;          /* legacy_session_id<0..32> */
     latch_u16s cipher_suites;     /* cipher_suites<2..2^16-2> */
     latch_rd compression_methods; /* legacy_compression_methods<1..2^8-1> */
-    latch_exts exts;              /* extensions<8..2^16-1>; absent = none (TLS 1.2 allows it) */
+    latch_exts exts;              /* extensions<0..2^16-1>; absent = none (TLS 1.2 allows it) */
 } latch_client_hello;
 
-/** Parse a ClientHello body; extension contents are left to the handler. */
+/**
+ * Parse a ClientHello body; extension contents are left to the handler.
+ * The extension block is read with RFC 5246's <0..2^16-1>, not RFC 8446's
+ * <8..2^16-1>, because this parser also serves TLS 1.2 clients, whose
+ * blocks may be shorter (a lone extended_master_secret is 4 bytes); a TLS
+ * 1.3 ClientHello is longer anyway, as it must carry supported_versions.
+ * Extension block errors: see latch_exts_parse (context CH).
+ */
 LATCH_MUST_CHECK latch_err latch_client_hello_parse(latch_rd body, latch_client_hello *ch);
 
 /* What a client puts in its ClientHello. Lists are in preference order. */
@@ -95,6 +118,9 @@ typedef struct latch_client_hello_out {
                                         renegotiation_info (empty), session_ticket */
     const uint8_t *session_ticket; /* TLS 1.2 ticket to offer (may be empty) */
     size_t session_ticket_len;
+    bool reneg_info;         /* renegotiation_info (empty) even without tls12 (as in RFC 8448) */
+    bool session_ticket_ext; /* session_ticket (the bytes above) even without tls12 */
+    uint16_t record_size_limit; /* RFC 8449 record_size_limit; 0 = omit (else >= 64) */
     /* GREASE (RFC 8701): 0 = none, else a GREASE value (0x?A?A) used for a
      * cipher suite, a group + 1-byte key share, a version, a signature
      * scheme and two extensions (one empty, one with a single zero byte). */
@@ -109,7 +135,36 @@ typedef struct latch_client_hello_out {
     size_t n_psks;
 } latch_client_hello_out;
 
+/**
+ * Build a ClientHello. Extensions are written in this order (the order of
+ * the RFC 8448 traces, which this builder reproduces): GREASE (empty),
+ * server_name, extended_master_secret, renegotiation_info, supported_groups,
+ * ec_point_formats, session_ticket, ALPN, key_share, early_data,
+ * supported_versions, signature_algorithms, signature_algorithms_cert,
+ * cookie, psk_key_exchange_modes, post_handshake_auth, record_size_limit,
+ * padding, GREASE 2 (one 0x00 byte), pre_shared_key. With no extension at
+ * all, the block is omitted.
+ *
+ * PSK binders: pre_shared_key is last and its binders vector is its last
+ * field, so the binders are the message's last
+ * latch_client_hello_binders_len(ch) bytes:
+ *     uint16 length || for each identity i: uint8 len_i || binder_i (zeros).
+ * The caller hashes the message up to (message length - binders_len) (the
+ * "truncated ClientHello" of RFC 8446 §4.2.11.2), computes each binder and
+ * writes it over the zeros; the lengths are already in place.
+ *
+ * INVALID_ARGUMENT: an empty suite list; a list, name, share, cookie,
+ * ticket, identity or binder outside its RFC bounds (binders 32..255, at
+ * most LATCH_MAX_PSK_IDENTITIES identities); a server_name that
+ * latch_ext_host_name_check rejects; an alpn_wire that is not a valid
+ * protocol_name_list; a grease/grease2 value that is not GREASE or two equal
+ * ones; record_size_limit in 1..63; padding that would overflow the block.
+ */
 LATCH_MUST_CHECK latch_err latch_client_hello_build(latch_wr *w, const latch_client_hello_out *ch);
+
+/** The size of the binders vector the builder writes at the end of the
+ *  message (0 when n_psks == 0). See latch_client_hello_build. */
+size_t latch_client_hello_binders_len(const latch_client_hello_out *ch);
 
 /* ---- ServerHello and HelloRetryRequest (§4.1.3, §4.1.4) ----------------- */
 
@@ -130,6 +185,9 @@ typedef struct latch_server_hello {
  * Parse a ServerHello body. The extension block is parsed with context HRR
  * when the random marks a HelloRetryRequest, SH when it contains
  * supported_versions, and SH12 otherwise (a TLS 1.2 ServerHello).
+ * A TLS 1.2 ServerHello may omit the block (RFC 5246 §7.4.1.3); a
+ * HelloRetryRequest may not (it must carry supported_versions): DECODE.
+ * Extension block errors: see latch_exts_parse.
  */
 LATCH_MUST_CHECK latch_err latch_server_hello_parse(latch_rd body, latch_server_hello *sh);
 
@@ -157,6 +215,20 @@ typedef struct latch_server_hello_out {
     bool server_name_ack;           /* TLS 1.2: empty server_name */
 } latch_server_hello_out;
 
+/**
+ * Build a ServerHello or HelloRetryRequest. Extensions are written in the
+ * order of the RFC 8448 traces: pre_shared_key, key_share, cookie,
+ * supported_versions; then the TLS 1.2 ones (renegotiation_info,
+ * extended_master_secret, ec_point_formats, session_ticket, server_name,
+ * ALPN). With no extension the block is omitted.
+ * INVALID_ARGUMENT: session_id over 32 bytes; an empty or oversized pub
+ * (SH with a group) or cookie; cookie without hrr, or pre_shared_key with
+ * hrr (RFC 8446 §4.2 table); TLS 1.2 extensions together with
+ * selected_version (they are not allowed in a TLS 1.3 ServerHello), or
+ * key_share / pre_shared_key without it (they do not exist in TLS 1.2); an
+ * HRR without selected_version; an alpn_wire that is not exactly one name;
+ * psk_identity over 65535; a block over 65535 bytes (a huge pub).
+ */
 LATCH_MUST_CHECK latch_err latch_server_hello_build(latch_wr *w, const latch_server_hello_out *sh);
 
 /* ---- EncryptedExtensions (§4.3.1) ---------------------------------------- */
@@ -177,6 +249,12 @@ typedef struct latch_encrypted_extensions_out {
     uint16_t record_size_limit; /* 0 = omit */
 } latch_encrypted_extensions_out;
 
+/**
+ * Written in the order of the RFC 8448 traces: supported_groups,
+ * record_size_limit, server_name, ALPN, early_data. INVALID_ARGUMENT: an
+ * alpn_wire that is not exactly one name, record_size_limit in 1..63, too
+ * many groups.
+ */
 LATCH_MUST_CHECK latch_err latch_encrypted_extensions_build(latch_wr *w, const latch_encrypted_extensions_out *ee);
 
 /* ---- Certificate (§4.4.2; RFC 5246 §7.4.2) -------------------------------- */
@@ -199,7 +277,10 @@ typedef struct latch_certificate {
  */
 LATCH_MUST_CHECK latch_err latch_certificate_parse(latch_rd body, bool tls13, latch_certificate *ct);
 
-/** Build a Certificate from n DER certificates (n may be 0: an empty Certificate). */
+/** Build a Certificate from n DER certificates (n may be 0: an empty
+ *  Certificate), each with an empty extension list in TLS 1.3.
+ *  INVALID_ARGUMENT: n > LATCH_MAX_CHAIN_CERTS, a certificate empty or over
+ *  LATCH_MAX_CERT_SIZE, a context over 255 bytes, or a context in TLS 1.2. */
 LATCH_MUST_CHECK latch_err latch_certificate_build(latch_wr *w, bool tls13, const uint8_t *context,
                                                    size_t context_len, const latch_rd *certs, size_t n);
 
@@ -211,6 +292,9 @@ typedef struct latch_certificate_request {
     latch_u16s sigalgs;
 } latch_certificate_request;
 
+/** TLS 1.3 CertificateRequest. Extension block errors: see latch_exts_parse
+ *  (context CR); no signature_algorithms: MISSING_EXTENSION; a malformed
+ *  one: DECODE. */
 LATCH_MUST_CHECK latch_err latch_certificate_request_parse(latch_rd body, latch_certificate_request *cr);
 
 typedef struct latch_certificate_request_out {
@@ -222,6 +306,9 @@ typedef struct latch_certificate_request_out {
     size_t n_cas;
 } latch_certificate_request_out;
 
+/** Written in the order signature_algorithms, certificate_authorities.
+ *  INVALID_ARGUMENT: no sigalgs (the extension is mandatory), a context
+ *  over 255 bytes, an empty DN, lists over their bounds. */
 LATCH_MUST_CHECK latch_err latch_certificate_request_build(latch_wr *w, const latch_certificate_request_out *cr);
 
 /* ---- CertificateVerify (§4.4.3) -------------------------------------------- */
@@ -238,7 +325,8 @@ LATCH_MUST_CHECK latch_err latch_certificate_verify_build(latch_wr *w, uint16_t 
 /* The content covered by a TLS 1.3 CertificateVerify signature: 64 spaces,
  * the context string, a zero byte, then the transcript hash. */
 #define LATCH_CV_CONTENT_MAX (64 + 34 + 1 + LATCH_HASH_MAX_LEN)
-/** Writes the content to out (cap >= LATCH_CV_CONTENT_MAX) and returns its length. */
+/** Writes the content to out (cap >= LATCH_CV_CONTENT_MAX) and returns its
+ *  length; returns 0 (writing nothing) if th_len > LATCH_HASH_MAX_LEN. */
 size_t latch_cv_content(bool server, const uint8_t *th, size_t th_len, uint8_t *out);
 
 /* ---- Finished (§4.4.4) ----------------------------------------------------- */
@@ -258,7 +346,11 @@ typedef struct latch_new_session_ticket {
     uint32_t max_early_data; /* from early_data, 0 if absent */
 } latch_new_session_ticket;
 
+/** Extension block errors: see latch_exts_parse (context NST); a malformed
+ *  early_data: DECODE. The lifetime is checked after the structure. */
 LATCH_MUST_CHECK latch_err latch_new_session_ticket_parse(latch_rd body, latch_new_session_ticket *nst);
+/** early_data is written only when max_early_data > 0. INVALID_ARGUMENT:
+ *  lifetime over 604800, nonce over 255 bytes, ticket empty or over 65535. */
 LATCH_MUST_CHECK latch_err latch_new_session_ticket_build(latch_wr *w, uint32_t lifetime, uint32_t age_add,
                                                           const uint8_t *nonce, size_t nonce_len,
                                                           const uint8_t *ticket, size_t ticket_len,
@@ -271,11 +363,14 @@ LATCH_MUST_CHECK latch_err latch_new_session_ticket_build(latch_wr *w, uint32_t 
 
 /** request_update must be 0 or 1 (ILLEGAL_PARAMETER otherwise). */
 LATCH_MUST_CHECK latch_err latch_key_update_parse(latch_rd body, uint8_t *request_update);
+/** INVALID_ARGUMENT unless request_update is 0 or 1. */
 LATCH_MUST_CHECK latch_err latch_key_update_build(latch_wr *w, uint8_t request_update);
 
 /* ---- Empty messages (EndOfEarlyData, ServerHelloDone) ----------------------- */
 
+/** DECODE unless the body is empty. */
 LATCH_MUST_CHECK latch_err latch_empty_msg_parse(latch_rd body);
+/** type: HELLO_REQUEST, END_OF_EARLY_DATA or SERVER_HELLO_DONE (else INVALID_ARGUMENT). */
 LATCH_MUST_CHECK latch_err latch_empty_msg_build(latch_wr *w, uint8_t type);
 
 /* ---- Alerts (§6) -------------------------------------------------------------- */
@@ -283,7 +378,9 @@ LATCH_MUST_CHECK latch_err latch_empty_msg_build(latch_wr *w, uint8_t type);
 #define LATCH_ALERT_LEVEL_WARNING 1
 #define LATCH_ALERT_LEVEL_FATAL 2
 
-/** An alert record body: exactly 2 bytes, level 1 or 2. */
+/** An alert record body: exactly 2 bytes (DECODE otherwise), level 1 or 2
+ *  (ILLEGAL_PARAMETER otherwise). The description is not checked: RFC 8446
+ *  §6 treats unknown descriptions as errors, which is the caller's call. */
 LATCH_MUST_CHECK latch_err latch_alert_parse(latch_rd body, uint8_t *level, uint8_t *description);
 
 #endif

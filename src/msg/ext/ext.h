@@ -108,6 +108,9 @@ const latch_ext_info *latch_ext_by_id(latch_ext_id id);
 /** The RFC name of a code point, or "unknown". */
 const char *latch_ext_name(uint16_t code);
 
+/** Whether v is one of the RFC 8701 GREASE values 0x0A0A, 0x1A1A, ..., 0xFAFA. */
+bool latch_ext_is_grease(uint16_t v);
+
 /** A parsed extension block. */
 typedef struct latch_exts {
     uint32_t present;            /* LATCH_XBIT(id) for each recognised one present */
@@ -131,8 +134,14 @@ static inline bool latch_exts_has(const latch_exts *e, latch_ext_id id)
  * - in SH, HRR, EE and SH12 (responses) an unrecognised extension:
  *   UNSUPPORTED_EXTENSION, since latch never offers what it does not know;
  *   elsewhere unrecognised extensions are ignored;
- * - in CH, pre_shared_key not last: ILLEGAL_PARAMETER (§4.2.11).
- * Extension contents are not parsed here.
+ * - in CH, pre_shared_key not last: ILLEGAL_PARAMETER (§4.2.11);
+ * - a truncated extension_type or an extension_data overrunning the block:
+ *   DECODE.
+ * Checks apply in the order the extensions appear, so the first offence
+ * decides the code. Extension contents are not parsed here. On failure *out
+ * is zeroed. The table: RFC 8446 §4.2 for TLS 1.3, plus record_size_limit
+ * (CH, EE, SH12: RFC 8449 §4), the TLS 1.2-only extensions in CH and SH12,
+ * and the RFC 6066/7301/6962/6520/5764/7250 extensions in SH12.
  */
 LATCH_MUST_CHECK latch_err latch_exts_parse(latch_rd block, unsigned ctx, latch_exts *out);
 
@@ -158,18 +167,48 @@ bool latch_u16s_contains(latch_u16s l, uint16_t v);
 LATCH_MUST_CHECK latch_err latch_u16s_parse(latch_rd r, unsigned len_bytes, size_t min, size_t max,
                                             latch_u16s *out);
 
+/** Read a u16 list field from a cursor (DECODE on a bad length or an odd
+ *  one, with a detail naming `what`, e.g. "ClientHello.cipher_suites"). */
+LATCH_MUST_CHECK latch_err latch_u16s_read(latch_rd *r, const char *what, unsigned len_bytes, size_t min,
+                                           size_t max, latch_u16s *out);
+
+/** Write extension `code` holding a u16 list with a len_bytes length closed
+ *  with <min..max>: `grease` first when non-zero (RFC 8701), then v[0..n). */
+void latch_ext_u16_list_build(latch_wr *w, uint16_t code, unsigned len_bytes, size_t min, size_t max,
+                              uint16_t grease, const uint16_t *v, size_t n);
+
 /* ---- Per-extension parse/build (src/msg/ext/<name>.c) -------------------- */
 
-/* Each builder writes: extension_type(2) || opaque extension_data<0..2^16-1>. */
+/* Each builder writes: extension_type(2) || opaque extension_data<0..2^16-1>.
+ * Builders are void: the writer's error is sticky, and every vector is
+ * closed with its RFC bounds, so a value out of range fails the writer
+ * (LATCH_ERR_INTERNAL from latch_wr_finish) instead of being encoded; the
+ * message builders check their inputs first and return INVALID_ARGUMENT.
+ *
+ * Parsers: the RFC's syntax (lengths, bounds, trailing bytes, odd u16 lists)
+ * is DECODE; other codes are listed per extension. On failure the outputs
+ * are zeroed (counts set to 0). */
 
 /* server_name (RFC 6066 §3). ClientHello: ServerNameList with one host_name;
  * names are 1..255 bytes of LDH ASCII (letters, digits, '-', '.'), with no
  * trailing dot and not an IP literal (RFC 6066: "Literal IPv4 and IPv6
- * addresses are not permitted"). EE/SH: empty data. */
+ * addresses are not permitted"). EE/SH: empty data.
+ * Parse: the syntax is DECODE; a second host_name, or a host_name that
+ * latch_ext_host_name_check rejects, is ILLEGAL_PARAMETER. Entries of other
+ * (future) name types are skipped (RFC 6066 §3 makes them start with a
+ * 16-bit length); a list without a host_name yields an empty *host. */
 LATCH_MUST_CHECK latch_err latch_ext_server_name_parse(latch_rd data, latch_rd *host);
+/** Check a host name: 1..255 bytes, labels of 1..63 letters, digits and
+ *  '-', separated by single dots, no trailing dot, and not an IPv4 literal
+ *  (a last label all digits or 0x<hex>; IPv6 literals fail on ':').
+ *  ILLEGAL_PARAMETER otherwise. */
+LATCH_MUST_CHECK latch_err latch_ext_host_name_check(latch_rd name);
 void latch_ext_server_name_build(latch_wr *w, const char *host);
 void latch_ext_empty_build(latch_wr *w, uint16_t code); /* any empty extension */
 LATCH_MUST_CHECK latch_err latch_ext_empty_parse(latch_rd data);
+/* Any extension whose extension_data is the given bytes (session_ticket,
+ * a GREASE extension). */
+void latch_ext_opaque_build(latch_wr *w, uint16_t code, const uint8_t *data, size_t len);
 
 /* supported_groups: NamedGroup named_group_list<2..2^16-1>. */
 LATCH_MUST_CHECK latch_err latch_ext_groups_parse(latch_rd data, latch_u16s *groups);
@@ -209,14 +248,22 @@ LATCH_MUST_CHECK latch_err latch_ext_key_share_hrr_parse(latch_rd data, uint16_t
 void latch_ext_key_share_ch_build(latch_wr *w, const latch_key_share *shares, size_t n);
 void latch_ext_key_share_sh_build(latch_wr *w, uint16_t group, const uint8_t *pub, size_t pub_len);
 void latch_ext_key_share_hrr_build(latch_wr *w, uint16_t group);
+/* ClientHello with a GREASE entry first (group `grease`, key_exchange one 0x00
+ * byte; RFC 8701 §3.1) when grease != 0. */
+void latch_ext_key_share_ch_build_grease(latch_wr *w, uint16_t grease, const latch_key_share *shares, size_t n);
 
 /* application_layer_protocol_negotiation (RFC 7301 §3.1):
  * ProtocolName protocol_name_list<2..2^16-1>, ProtocolName opaque<1..2^8-1>.
- * In EE/SH exactly one name. */
+ * In EE/SH exactly one name. An empty name, or more than one name where one
+ * is required: DECODE. */
 LATCH_MUST_CHECK latch_err latch_ext_alpn_parse(latch_rd data, latch_rd *list);
 LATCH_MUST_CHECK latch_err latch_ext_alpn_parse_one(latch_rd data, latch_rd *proto);
 /* Iterate a validated list: *it starts as the list; returns false at the end. */
 bool latch_ext_alpn_next(latch_rd *it, latch_rd *proto);
+/** The number of names in a protocol_name_list body (the bytes after its
+ *  2-byte length), or 0 if it is not a valid one (empty name, overrun,
+ *  outside <2..2^16-1>). For builders checking their input. */
+size_t latch_ext_alpn_count(const uint8_t *wire_list, size_t len);
 /* protos: names in order, wire-encoded already (len-prefixed each) */
 void latch_ext_alpn_build(latch_wr *w, const uint8_t *wire_list, size_t len);
 
@@ -229,6 +276,7 @@ void latch_ext_psk_modes_build(latch_wr *w, const uint8_t *modes, size_t n);
 /* pre_shared_key (§4.2.11). ClientHello: OfferedPsks { PskIdentity
  * identities<7..2^16-1>; PskBinderEntry binders<33..2^16-1>; }, and the
  * number of identities must equal the number of binders (ILLEGAL_PARAMETER).
+ * More than LATCH_MAX_PSK_IDENTITIES identities: ILLEGAL_PARAMETER.
  * ServerHello: uint16 selected_identity. */
 #define LATCH_MAX_PSK_IDENTITIES 8
 typedef struct latch_psk_identity {
@@ -244,9 +292,20 @@ typedef struct latch_offered_psks {
 LATCH_MUST_CHECK latch_err latch_ext_psk_ch_parse(latch_rd data, latch_offered_psks *out);
 LATCH_MUST_CHECK latch_err latch_ext_psk_sh_parse(latch_rd data, uint16_t *selected);
 void latch_ext_psk_sh_build(latch_wr *w, uint16_t selected);
+/* ClientHello: the identities (identity, obfuscated_ticket_age), then the
+ * binders as zeros of each psks[i].binder.len (32..255; binder.p is not
+ * read). The binders vector is the last field of the extension, so once the
+ * extension ends the message, it occupies the message's last
+ * latch_ext_psk_binders_len() bytes: a 2-byte length, then for each
+ * identity a 1-byte length and the binder. */
+void latch_ext_psk_ch_build(latch_wr *w, const latch_psk_identity *psks, size_t n);
+/** Bytes of the binders vector, its 2-byte length included (= the
+ *  binders_len latch_ext_psk_ch_parse reports for the same extension). */
+size_t latch_ext_psk_binders_len(const latch_psk_identity *psks, size_t n);
 
 /* early_data: empty in CH and EE; NST: uint32 max_early_data_size. */
 LATCH_MUST_CHECK latch_err latch_ext_early_data_nst_parse(latch_rd data, uint32_t *max_size);
+void latch_ext_early_data_nst_build(latch_wr *w, uint32_t max_size);
 
 /* cookie: opaque cookie<1..2^16-1>. */
 LATCH_MUST_CHECK latch_err latch_ext_cookie_parse(latch_rd data, latch_rd *cookie);
@@ -259,8 +318,10 @@ bool latch_ext_cas_next(latch_rd *it, latch_rd *dn);
 /* dns: n DER names */
 void latch_ext_cas_build(latch_wr *w, const latch_rd *dns, size_t n);
 
-/* record_size_limit (RFC 8449): uint16 RecordSizeLimit, at least 64. */
+/* record_size_limit (RFC 8449): uint16 RecordSizeLimit, at least 64
+ * (ILLEGAL_PARAMETER below, RFC 8449 §4). */
 LATCH_MUST_CHECK latch_err latch_ext_record_size_limit_parse(latch_rd data, uint16_t *limit);
+void latch_ext_record_size_limit_build(latch_wr *w, uint16_t limit);
 
 /* ec_point_formats (RFC 8422 §5.1.2): ECPointFormat ec_point_format_list<1..2^8-1>;
  * must include uncompressed (0), else ILLEGAL_PARAMETER. */
