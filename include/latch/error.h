@@ -25,6 +25,13 @@ extern "C" {
 #define LATCH_MUST_CHECK
 #endif
 
+/** Deliberately discard a latch_err (for best-effort calls such as a final flush). */
+#define LATCH_IGNORE(expr)                                                  \
+    do {                                                                    \
+        latch_err latch_ignored_ = (expr);                                  \
+        (void)latch_ignored_;                                               \
+    } while (0)
+
 /** TLS alert descriptions (RFC 8446 §6, RFC 5246 §7.2), IANA values. */
 typedef enum latch_alert {
     LATCH_ALERT_CLOSE_NOTIFY = 0,
@@ -94,6 +101,22 @@ LATCH_API latch_err_class_t latch_err_class(latch_err e);
 
 /** \brief The alert latch sends when \p e ends a connection, or LATCH_ALERT_NONE. */
 LATCH_API latch_alert latch_err_alert(latch_err e);
+
+/** Where and why an operation failed. */
+typedef struct latch_error_info {
+    latch_err code;       /**< LATCH_OK when nothing failed */
+    uint8_t alert;        /**< alert sent (or received, for LATCH_ERR_PEER_ALERT); LATCH_ALERT_NONE if none */
+    const char *file;     /**< source file that detected the failure (NULL if unknown) */
+    int line;             /**< and its line */
+    const char *detail;   /**< a specific sentence, e.g. which name did not match (never NULL) */
+} latch_error_info;
+
+/**
+ * \brief The calling thread's most recent failure in any latch call (config
+ * setters, loaders, connection calls). Valid until the thread's next latch
+ * call. For connections prefer latch_conn_error(), which is sticky.
+ */
+LATCH_API const latch_error_info *latch_last_error(void);
 
 /** \brief The RFC name of an alert, e.g. "bad_certificate"; "unknown" if not known. */
 LATCH_API const char *latch_alert_str(uint8_t alert);

@@ -1,11 +1,33 @@
 /*
- * latch/latch.h - the umbrella header.
+ * latch/latch.h - the umbrella header: include this one.
+ *
+ * Conventions, once for the whole API:
+ * - Every fallible function returns a latch_err (<latch/error.h>); LATCH_OK
+ *   is 0. Codes of class LATCH_CLASS_WANT (WANT_READ, WANT_WRITE) are not
+ *   failures: do the I/O they ask for and call again. Results are marked
+ *   warn_unused_result: ignoring one is a compile-time warning.
+ * - After a failure, latch_last_error() (and for connections the sticky
+ *   latch_conn_error()) tells where and why, with a specific sentence.
+ * - Pointer arguments are borrowed for the duration of the call unless the
+ *   documentation says "retained" or "ownership transfers"; strings are
+ *   copied.
+ * - Objects come from latch_T_new* and go back with latch_T_free, which
+ *   accepts NULL and wipes secrets.
+ * - A latch_config may be shared by many threads once a connection uses it;
+ *   a latch_conn is used by one thread at a time.
+ *
+ * Headers: config.h (shared settings), conn.h (a connection, sans I/O),
+ * io.h (driving a connection over a socket), error.h, x509.h (test PKI),
+ * provider.h (the crypto provider interface), alloc.h (the allocator hook).
  */
 #ifndef LATCH_LATCH_H
 #define LATCH_LATCH_H
 
 #include <latch/alloc.h>
+#include <latch/config.h>
+#include <latch/conn.h>
 #include <latch/error.h>
+#include <latch/io.h>
 #include <latch/provider.h>
 #include <latch/x509.h>
 

@@ -27,6 +27,12 @@ extern "C" {
 
 /* ---- IANA numbers ------------------------------------------------------- */
 
+/** Protocol versions, as on the wire (RFC 8446 §4.2.1). */
+#define LATCH_TLS10 0x0301
+#define LATCH_TLS11 0x0302
+#define LATCH_TLS12 0x0303
+#define LATCH_TLS13 0x0304
+
 /** TLS 1.3 cipher suites (RFC 8446 §B.4) and TLS 1.2 AEAD suites. */
 #define LATCH_TLS_AES_128_GCM_SHA256 0x1301
 #define LATCH_TLS_AES_256_GCM_SHA384 0x1302

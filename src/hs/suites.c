@@ -4,9 +4,9 @@
 #include <stdbool.h>
 
 #define ROW13(id, name, aead, hash) \
-    {(id), LATCH_VERSION_TLS13, (name), (name), (aead), (hash), LATCH_SUITE_KX_ANY, LATCH_SUITE_AUTH_ANY}
+    {(id), LATCH_TLS13, (name), (name), (aead), (hash), LATCH_SUITE_KX_ANY, LATCH_SUITE_AUTH_ANY}
 #define ROW12(id, name, ossl, aead, hash, kx, auth) \
-    {(id), LATCH_VERSION_TLS12, (name), (ossl), (aead), (hash), (kx), (auth)}
+    {(id), LATCH_TLS12, (name), (ossl), (aead), (hash), (kx), (auth)}
 
 static const latch_suite suites[] = {
     /* RFC 8446 §B.4. */
@@ -111,10 +111,10 @@ const latch_suite *latch_suite_all(size_t *n)
 const uint16_t *latch_suite_default_order(uint16_t version, size_t *n)
 {
     switch (version) {
-    case LATCH_VERSION_TLS13:
+    case LATCH_TLS13:
         *n = sizeof default13 / sizeof default13[0];
         return default13;
-    case LATCH_VERSION_TLS12:
+    case LATCH_TLS12:
         *n = sizeof default12 / sizeof default12[0];
         return default12;
     default:

@@ -13,9 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ProtocolVersion values (RFC 8446 §4.2.1, RFC 5246 §6.2.1). */
-#define LATCH_VERSION_TLS12 0x0303
-#define LATCH_VERSION_TLS13 0x0304
 
 /** Key exchange fixed by a suite. */
 typedef enum latch_suite_kx {
@@ -33,7 +30,7 @@ typedef enum latch_suite_auth {
 
 typedef struct latch_suite {
     uint16_t id;           /**< IANA value, e.g. 0x1301 (LATCH_TLS_*) */
-    uint16_t version;      /**< LATCH_VERSION_TLS13 or LATCH_VERSION_TLS12 */
+    uint16_t version;      /**< LATCH_TLS13 or LATCH_TLS12 */
     const char *name;      /**< IANA name, "TLS_AES_128_GCM_SHA256" */
     const char *ossl_name; /**< OpenSSL's name, "ECDHE-ECDSA-AES128-GCM-SHA256" (the IANA name for 1.3) */
     uint8_t aead;          /**< LATCH_AEAD_* */

@@ -235,7 +235,7 @@ latch_err latch_client_hello_build(latch_wr *w, const latch_client_hello_out *ch
         latch_ext_alpn_build(w, ch->alpn_wire, ch->alpn_len);
     }
     if (ch->n_shares > 0 || ch->key_share_ext) {
-        latch_ext_key_share_ch_build_grease(w, ch->grease, ch->shares, ch->n_shares);
+        latch_ext_key_share_ch_build_grease(w, ch->no_grease_share ? 0 : ch->grease, ch->shares, ch->n_shares);
     }
     if (ch->early_data) {
         latch_ext_empty_build(w, LATCH_EXT_EARLY_DATA);

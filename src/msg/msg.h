@@ -47,12 +47,6 @@
 
 #define LATCH_HS_HDR_LEN 4
 
-/* Protocol versions. */
-#define LATCH_V_TLS10 0x0301
-#define LATCH_V_TLS11 0x0302
-#define LATCH_V_TLS12 0x0303
-#define LATCH_V_TLS13 0x0304
-
 /** The name of a handshake type ("ClientHello"), or "unknown". */
 const char *latch_hs_name(uint8_t type);
 
@@ -126,6 +120,9 @@ typedef struct latch_client_hello_out {
      * scheme and two extensions (one empty, one with a single zero byte). */
     uint16_t grease;
     uint16_t grease2; /* a second, different GREASE value for the extension list's end */
+    /* Leave the GREASE key share out (a ClientHello answering a
+     * HelloRetryRequest carries exactly one share, RFC 8446 §4.1.2). */
+    bool no_grease_share;
     /* Pad the ClientHello to at least this many bytes (RFC 7685); 0 = no padding. */
     size_t pad_to;
     /* PSK identities with binders (TLS 1.3 resumption); pre_shared_key is

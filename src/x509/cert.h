@@ -101,4 +101,10 @@ LATCH_MUST_CHECK latch_err latch__chain_load_named(const latch_allocator *a, con
                                                    const char *cert_name, const uint8_t *key, size_t key_len,
                                                    const char *key_name, latch_chain **out);
 
+/**
+ * A DER-encoded DistinguishedName (as in certificate_authorities) as RFC 2253
+ * text, into buf[0..cap). LATCH_ERR_DECODE if it is not a valid Name.
+ */
+LATCH_MUST_CHECK latch_err latch_x509_dn_string(latch_rd der, char *buf, size_t cap);
+
 #endif

@@ -1,5 +1,6 @@
 /* Certificate names as text, and host matching. See name.h. */
 #include "x509/name.h"
+#include "x509/cert.h"
 
 #include "core/err.h"
 
@@ -293,4 +294,24 @@ bool latch__name_matches(X509 *x, const char *host)
     }
     ERR_clear_error();
     return r == 1;
+}
+
+latch_err latch_x509_dn_string(latch_rd der, char *buf, size_t cap)
+{
+    const unsigned char *p = der.p;
+    X509_NAME *name;
+    latch_err e;
+
+    LATCH_ENSURE(cap > 0, LATCH_ERR_INVALID_ARGUMENT, "empty buffer");
+    buf[0] = '\0';
+    LATCH_ENSURE(der.len > 0 && der.len < 65536, LATCH_ERR_DECODE, "distinguished name of impossible length");
+    name = d2i_X509_NAME(NULL, &p, (long)der.len);
+    if (name == NULL || p != der.p + der.len) {
+        X509_NAME_free(name);
+        ERR_clear_error();
+        return LATCH_FAIL(LATCH_ERR_DECODE, "distinguished name is not valid DER");
+    }
+    e = latch__name_dn(name, buf, cap);
+    X509_NAME_free(name);
+    return e;
 }

@@ -134,12 +134,12 @@ static void test_table(void)
             CHECK(strcmp(all[j].name, all[i].name) != 0);
             CHECK(strcmp(all[j].ossl_name, all[i].ossl_name) != 0);
         }
-        if (i > 0 && all[i].version == LATCH_VERSION_TLS13) {
-            CHECK_EQ(all[i - 1].version, LATCH_VERSION_TLS13);
+        if (i > 0 && all[i].version == LATCH_TLS13) {
+            CHECK_EQ(all[i - 1].version, LATCH_TLS13);
         }
         /* TLS 1.3 suites fix neither key exchange nor authentication; 1.2 suites fix both. */
-        CHECK((all[i].version == LATCH_VERSION_TLS13) == (all[i].kx == LATCH_SUITE_KX_ANY));
-        CHECK((all[i].version == LATCH_VERSION_TLS13) == (all[i].auth == LATCH_SUITE_AUTH_ANY));
+        CHECK((all[i].version == LATCH_TLS13) == (all[i].kx == LATCH_SUITE_KX_ANY));
+        CHECK((all[i].version == LATCH_TLS13) == (all[i].auth == LATCH_SUITE_AUTH_ANY));
     }
 }
 
@@ -150,19 +150,19 @@ static void test_default_order(void)
     const uint16_t *ids;
     size_t n;
 
-    ids = latch_suite_default_order(LATCH_VERSION_TLS13, &n);
+    ids = latch_suite_default_order(LATCH_TLS13, &n);
     REQUIRE(ids != NULL);
     CHECK_MEM(ids, n * sizeof *ids, want13, sizeof want13);
     CHECK(ids[0] != LATCH_TLS_CHACHA20_POLY1305_SHA256); /* ChaCha20 first is not the default */
 
-    ids = latch_suite_default_order(LATCH_VERSION_TLS12, &n);
+    ids = latch_suite_default_order(LATCH_TLS12, &n);
     REQUIRE(ids != NULL);
     CHECK_MEM(ids, n * sizeof *ids, want12, sizeof want12);
     for (size_t i = 0; i < n; i++) {
         const latch_suite *s = latch_suite_by_id(ids[i]);
 
         REQUIRE(s != NULL);
-        CHECK_EQ(s->version, LATCH_VERSION_TLS12);
+        CHECK_EQ(s->version, LATCH_TLS12);
         CHECK(s->kx != LATCH_SUITE_KX_RSA); /* RSA key transport is off by default */
     }
 

@@ -149,7 +149,7 @@ static void check_rfc_ch(int section, const char *step, const char *field, int n
     latch_rd body = rfc_msg(section, "client", step, field, nth, LATCH_HS_CLIENT_HELLO, &msg, &len);
 
     REQUIRE_OK(latch_client_hello_parse(body, &g_ch));
-    CHECK_EQ(g_ch.legacy_version, LATCH_V_TLS12);
+    CHECK_EQ(g_ch.legacy_version, LATCH_TLS12);
     CHECK_EQ(g_ch.exts.count, want_exts);
     from_parsed(&g_ch, len, &store);
     n = BUILD_INTO(build_store, out, sizeof out);
@@ -423,7 +423,7 @@ static void test_extensions(void)
 /* ---- Building --------------------------------------------------------------- */
 
 static const uint16_t suites[] = {LATCH_TLS_AES_128_GCM_SHA256, LATCH_TLS_CHACHA20_POLY1305_SHA256};
-static const uint16_t versions[] = {LATCH_V_TLS13, LATCH_V_TLS12};
+static const uint16_t versions[] = {LATCH_TLS13, LATCH_TLS12};
 static const uint16_t groups[] = {LATCH_GROUP_X25519, LATCH_GROUP_SECP256R1};
 static const uint16_t sigalgs[] = {LATCH_SIG_ECDSA_SECP256R1_SHA256, LATCH_SIG_RSA_PSS_RSAE_SHA256};
 static const uint8_t pub[32] = {1, 2, 3};
@@ -444,7 +444,7 @@ static latch_err build_cho(latch_wr *w)
 static void full_out(void)
 {
     memset(&cho, 0, sizeof cho);
-    cho.legacy_version = LATCH_V_TLS12;
+    cho.legacy_version = LATCH_TLS12;
     memset(cho.random, 0x42, 32);
     cho.session_id = sid;
     cho.session_id_len = sizeof sid;
@@ -534,7 +534,7 @@ static void test_round_trip_full(void)
         CHECK_EQ(codes[i], want[i]);
     }
     /* The parsed struct and every extension's content. */
-    CHECK_EQ(g_ch.legacy_version, LATCH_V_TLS12);
+    CHECK_EQ(g_ch.legacy_version, LATCH_TLS12);
     CHECK_EQ(g_ch.random[17], 0x42);
     CHECK_MEM(g_ch.session_id.p, g_ch.session_id.len, sid, sizeof sid);
     CHECK_EQ(latch_u16s_count(g_ch.cipher_suites), 2);
@@ -718,7 +718,7 @@ static void test_minimal(void)
     const uint16_t one = 0x009C;
 
     memset(&cho, 0, sizeof cho);
-    cho.legacy_version = LATCH_V_TLS12;
+    cho.legacy_version = LATCH_TLS12;
     cho.suites = &one;
     cho.n_suites = 1;
     n = BUILD_INTO(build_cho, out, sizeof out);

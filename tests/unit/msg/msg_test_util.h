@@ -24,7 +24,7 @@ typedef latch_err (*msg_builder)(latch_wr *w);
 
 static inline uint8_t *util_dup(const uint8_t *p, size_t n)
 {
-    uint8_t *c = malloc(n == 0 ? 1 : n);
+    uint8_t *c = calloc(1, n == 0 ? 1 : n);
 
     if (c == NULL) {
         abort();

@@ -98,10 +98,10 @@ static void check_rfc_sh(int section, int nth, bool hrr, size_t n_exts)
     REQUIRE_OK(latch_server_hello_parse(body, &g_sh));
     CHECK_EQ(g_sh.is_hrr, hrr);
     CHECK_EQ(g_sh.exts.count, n_exts);
-    CHECK_EQ(g_sh.legacy_version, LATCH_V_TLS12);
+    CHECK_EQ(g_sh.legacy_version, LATCH_TLS12);
     CHECK_EQ(g_sh.cipher_suite, LATCH_TLS_AES_128_GCM_SHA256);
     from_parsed(&g_sh);
-    CHECK_EQ(sho.selected_version, LATCH_V_TLS13);
+    CHECK_EQ(sho.selected_version, LATCH_TLS13);
     REQUIRE(len <= sizeof copy);
     memcpy(copy, msg, len);
     CHECK_BUILD_CAPS(build_sho, copy, len);
@@ -145,14 +145,14 @@ static void test_rfc8448_fields(void)
     CHECK_EQ(ks.group, LATCH_GROUP_X25519);
     CHECK_MEM(ks.key_exchange.p, ks.key_exchange.len, pub, pub_len);
     CHECK_OK(latch_ext_versions_sh_parse(g_sh.exts.data[LATCH_X_SUPPORTED_VERSIONS], &v));
-    CHECK_EQ(v, LATCH_V_TLS13);
+    CHECK_EQ(v, LATCH_TLS13);
 
     /* Built from the RFC's values written out, not from the parse. */
     memset(&sho, 0, sizeof sho);
     sho.legacy_version = 0x0303;
     memcpy(sho.random, msg + 6, 32);
     sho.cipher_suite = LATCH_TLS_AES_128_GCM_SHA256;
-    sho.selected_version = LATCH_V_TLS13;
+    sho.selected_version = LATCH_TLS13;
     sho.group = LATCH_GROUP_X25519;
     sho.pub = pub;
     sho.pub_len = pub_len;
@@ -182,7 +182,7 @@ static void test_rfc8448_hrr(void)
     sho.legacy_version = 0x0303;
     sho.cipher_suite = LATCH_TLS_AES_128_GCM_SHA256;
     sho.hrr = true;
-    sho.selected_version = LATCH_V_TLS13;
+    sho.selected_version = LATCH_TLS13;
     sho.group = LATCH_GROUP_SECP256R1;
     sho.cookie = cookie.p;
     sho.cookie_len = cookie.len;
@@ -198,7 +198,7 @@ static const uint8_t h2[] = {0x02, 'h', '2'};
 static void sh12_out(void)
 {
     memset(&sho, 0, sizeof sho);
-    sho.legacy_version = LATCH_V_TLS12;
+    sho.legacy_version = LATCH_TLS12;
     memset(sho.random, 0x31, 32);
     sho.session_id = (const uint8_t *)"0123456789abcdef0123456789abcdef";
     sho.session_id_len = 32;
@@ -242,7 +242,7 @@ static void test_tls12(void)
 
     /* No extension at all: no block (RFC 5246 §7.4.1.3). */
     memset(&sho, 0, sizeof sho);
-    sho.legacy_version = LATCH_V_TLS12;
+    sho.legacy_version = LATCH_TLS12;
     sho.cipher_suite = LATCH_TLS_RSA_WITH_AES_128_GCM_SHA256;
     sho.psk_identity = -1;
     n = BUILD_INTO(build_sho, out, sizeof out);
@@ -377,16 +377,16 @@ static void test_invalid_arguments(void)
         CHECK_EQ(latch_wr_len(&w), 0);                                             \
     } while (0)
     BAD(sh12_out(), sho.session_id_len = 33, "legacy_session_id_echo");
-    BAD(sh12_out(), sho.selected_version = LATCH_V_TLS13, "TLS 1.2 extensions");
+    BAD(sh12_out(), sho.selected_version = LATCH_TLS13, "TLS 1.2 extensions");
     BAD(sh12_out(), (sho.alpn_wire = (const uint8_t *)"\x02h2\x01x", sho.alpn_len = 5), "exactly one name");
     BAD(sh12_out(), (sho.alpn_wire = (const uint8_t *)"\x00", sho.alpn_len = 1), "exactly one name");
     BAD(sh12_out(), (sho.cookie = (const uint8_t *)"c", sho.cookie_len = 1), "cookie");
     memset(&sho, 0, sizeof sho);
     sho.psk_identity = -1;
-    sho.selected_version = LATCH_V_TLS13;
+    sho.selected_version = LATCH_TLS13;
     BAD(sho.hrr = true, (sho.group = 0x17, sho.psk_identity = 0), "pre_shared_key");
     BAD((sho.psk_identity = -1, sho.group = 0), (sho.hrr = true, sho.selected_version = 0), "selected_version is required");
-    BAD(sho.hrr = false, (sho.selected_version = LATCH_V_TLS13, sho.group = 0x1d, sho.pub_len = 0), "server_share");
+    BAD(sho.hrr = false, (sho.selected_version = LATCH_TLS13, sho.group = 0x1d, sho.pub_len = 0), "server_share");
     BAD(sho.pub = big, (sho.pub_len = 0x10000), "server_share");
     BAD(sho.pub_len = 32, (sho.group = 0, sho.psk_identity = 0x10000), "selected_identity");
     BAD(sho.psk_identity = -1, (sho.group = 0x1d, sho.selected_version = 0), "without selected_version");
@@ -396,7 +396,7 @@ static void test_invalid_arguments(void)
      * writer is left as it was. */
     memset(&sho, 0, sizeof sho);
     sho.psk_identity = -1;
-    sho.selected_version = LATCH_V_TLS13;
+    sho.selected_version = LATCH_TLS13;
     sho.group = 0x1d;
     sho.pub = big;
     sho.pub_len = 0xFFFF - 8;

@@ -21,7 +21,7 @@ static latch_err parse_sh(latch_rd data)
 
 static void test_rfc8448(void)
 {
-    const uint16_t v13 = LATCH_V_TLS13;
+    const uint16_t v13 = LATCH_TLS13;
     latch_u16s l;
     uint16_t sel;
     uint8_t buf[16];
@@ -33,9 +33,9 @@ static void test_rfc8448(void)
     CHECK_MEM(in_sh.p, in_sh.len, sh_ext + 4, sizeof sh_ext - 4);
     CHECK_OK(latch_ext_versions_ch_parse(latch_rd_make(ch_ext + 4, 3), &l));
     CHECK_EQ(latch_u16s_count(l), 1);
-    CHECK_EQ(latch_u16s_at(l, 0), LATCH_V_TLS13);
+    CHECK_EQ(latch_u16s_at(l, 0), LATCH_TLS13);
     CHECK_OK(latch_ext_versions_sh_parse(latch_rd_make(sh_ext + 4, 2), &sel));
-    CHECK_EQ(sel, LATCH_V_TLS13);
+    CHECK_EQ(sel, LATCH_TLS13);
     CHECK_TRUNCATIONS(parse_ch, ch_ext + 4, 3, NO_OK_PREFIX);
     CHECK_TRUNCATIONS(parse_sh, sh_ext + 4, 2, NO_OK_PREFIX);
 
@@ -44,7 +44,7 @@ static void test_rfc8448(void)
     CHECK_OK(latch_wr_finish(&w));
     CHECK_MEM(buf, latch_wr_len(&w), ch_ext, sizeof ch_ext);
     latch_wr_init(&w, buf, sizeof buf);
-    latch_ext_versions_sh_build(&w, LATCH_V_TLS13);
+    latch_ext_versions_sh_build(&w, LATCH_TLS13);
     CHECK_OK(latch_wr_finish(&w));
     CHECK_MEM(buf, latch_wr_len(&w), sh_ext, sizeof sh_ext);
 }

@@ -1,0 +1,230 @@
+/*
+ * latch/config.h - configuration shared by many connections.
+ *
+ * A config holds what does not change from one connection to the next:
+ * certificates and keys, trust anchors, protocol policy and callbacks. Build
+ * it once, then create connections from it. The first connection freezes it:
+ * from then on every setter returns LATCH_ERR_CONFIG_FROZEN, and the config
+ * may be used from any number of threads at once (it is reference-counted:
+ * each connection holds a reference, so latch_config_free may be called while
+ * connections are still alive).
+ *
+ * Defaults are secure: TLS 1.3 and 1.2; AEAD suites only; groups x25519,
+ * secp256r1, secp384r1; server certificates verified against the system
+ * trust store (/etc/ssl/certs/ca-certificates.crt on Debian) unless CA
+ * files or directories are configured; no client certificates requested.
+ *
+ * Unless stated otherwise, setters return LATCH_OK, LATCH_ERR_CONFIG_FROZEN,
+ * LATCH_ERR_INVALID_ARGUMENT (with a detail naming the bad item, see
+ * latch_last_error()) or LATCH_ERR_NO_MEMORY. Strings and buffers passed in are
+ * copied; the caller keeps ownership.
+ */
+#ifndef LATCH_CONFIG_H
+#define LATCH_CONFIG_H
+
+#include <latch/alloc.h>
+#include <latch/error.h>
+#include <latch/provider.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct latch_config latch_config;
+typedef struct latch_conn latch_conn;
+
+/**
+ * \brief Create a config with the default provider (OpenSSL's libcrypto) and
+ * the C library allocator.
+ * \param out receives the config; the caller owns one reference.
+ * \return LATCH_OK, LATCH_ERR_NO_MEMORY, or LATCH_ERR_UNSUPPORTED if libcrypto
+ * lacks an algorithm latch needs.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_new(latch_config **out);
+
+/**
+ * \brief Create a config with a given crypto provider and allocator.
+ * \param prov the provider (NULL = latch_provider_openssl()); retained until
+ * the config's last reference is dropped.
+ * \param alloc the allocator for everything latch allocates for this config
+ * and its connections (NULL = the C library); copied.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_new_ex(const latch_provider *prov, const latch_allocator *alloc,
+                                                         latch_config **out);
+
+/** \brief Drop the caller's reference; the config is freed with its last connection. NULL-safe. */
+LATCH_API void latch_config_free(latch_config *cfg);
+
+/* ---- Identity: certificate chains and keys ---------------------------- */
+
+/**
+ * \brief Add a certificate chain and its private key, from PEM files.
+ *
+ * cert_path holds the leaf first, then intermediates (PEM); key_path the
+ * private key (PEM, PKCS#8 or traditional). A server may add several chains
+ * (for example ECDSA and RSA, or several names); for each connection it picks
+ * the first whose names match the client's server_name and whose key can sign
+ * with a scheme the client accepts. A client adds a chain to offer when a
+ * server asks for a certificate.
+ * \return LATCH_OK, LATCH_ERR_FILE_READ, LATCH_ERR_PEM_DECODE,
+ * LATCH_ERR_KEY_MISMATCH (the key is not the leaf's), LATCH_ERR_UNSUPPORTED
+ * (key type or size latch does not use, e.g. RSA below 2048 bits),
+ * LATCH_ERR_CONFIG_FROZEN, LATCH_ERR_NO_MEMORY.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_add_cert_file(latch_config *cfg, const char *cert_path,
+                                                                const char *key_path);
+
+/** \brief As latch_config_add_cert_file, from memory (PEM or DER). */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_add_cert_mem(latch_config *cfg, const uint8_t *cert,
+                                                               size_t cert_len, const uint8_t *key, size_t key_len);
+
+/* ---- Trust anchors ------------------------------------------------------ */
+
+/**
+ * \brief Trust the CA certificates in a PEM file (for verifying servers, and
+ * clients when client authentication is on). May be called several times.
+ * Once any CA is configured, the system store is no longer used by default.
+ * \return LATCH_OK, LATCH_ERR_FILE_READ, LATCH_ERR_PEM_DECODE (no certificate
+ * in the file), LATCH_ERR_CONFIG_FROZEN, LATCH_ERR_NO_MEMORY.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_load_ca_file(latch_config *cfg, const char *path);
+
+/** \brief Trust the CAs of an OpenSSL-style hashed directory (c_rehash), looked up on demand. */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_load_ca_dir(latch_config *cfg, const char *path);
+
+/** \brief Trust the CAs in a PEM buffer. */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_load_ca_mem(latch_config *cfg, const uint8_t *pem, size_t len);
+
+/**
+ * \brief Trust the system store explicitly (SSL_CERT_FILE / SSL_CERT_DIR if
+ * set, else /etc/ssl/certs/ca-certificates.crt), in addition to the others.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_load_system_cas(latch_config *cfg);
+
+/* ---- Protocol policy ------------------------------------------------------ */
+
+/**
+ * \brief Allowed protocol versions, LATCH_TLS12 or LATCH_TLS13 each.
+ * Anything older is never spoken: a peer offering only SSL 3.0, TLS 1.0 or
+ * TLS 1.1 is refused with a protocol_version alert.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_versions(latch_config *cfg, uint16_t min, uint16_t max);
+
+/**
+ * \brief Cipher suites, in order of preference, separated by ':' or ','.
+ * Names are IANA ("TLS_AES_128_GCM_SHA256") or OpenSSL
+ * ("ECDHE-ECDSA-AES128-GCM-SHA256"), case-insensitive. The TLS 1.2 RSA key
+ * transport suites (AES128-GCM-SHA256, AES256-GCM-SHA384) are accepted only
+ * after latch_config_enable_legacy_rsa_kx.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_ciphers(latch_config *cfg, const char *list);
+
+/**
+ * \brief Key exchange groups in order of preference: "x25519", "secp256r1"
+ * (also "P-256", "prime256v1"), "secp384r1" (also "P-384"), separated by ':'
+ * or ','. A client sends key shares for the first two (see
+ * latch_config_set_key_shares) and lets the server ask for another by
+ * HelloRetryRequest.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_groups(latch_config *cfg, const char *list);
+
+/** \brief How many key shares a client sends in its first ClientHello (0 to 3; default 2). */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_key_shares(latch_config *cfg, unsigned n);
+
+/**
+ * \brief Signature schemes accepted from the peer and used to sign, in order
+ * of preference, by RFC 8446 name ("ecdsa_secp256r1_sha256",
+ * "rsa_pss_rsae_sha256", "ed25519", ...), separated by ':' or ','.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_sigalgs(latch_config *cfg, const char *list);
+
+/**
+ * \brief ALPN protocols in order of preference, separated by ',' (e.g.
+ * "h2,http/1.1"). A client offers them; a server picks the first of its own
+ * list that the client offered, and refuses a client that offered ALPN with
+ * none in common (no_application_protocol alert).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_alpn(latch_config *cfg, const char *list);
+
+/** \brief Client authentication policy of a server. */
+typedef enum latch_client_auth {
+    LATCH_CLIENT_AUTH_NONE = 0, /**< do not ask (default) */
+    LATCH_CLIENT_AUTH_OPTIONAL, /**< ask; verify a certificate if one is sent */
+    LATCH_CLIENT_AUTH_REQUIRE   /**< ask; refuse a client without a valid certificate */
+} latch_client_auth;
+
+/** \brief Set the client authentication policy (server side). */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_client_auth(latch_config *cfg, latch_client_auth mode);
+
+/**
+ * \brief INSECURE, for testing only: a client accepts any server certificate
+ * (chain, validity, usage and name are not checked). The CertificateVerify
+ * signature is still checked, so the peer must hold the certificate's key;
+ * latch_conn_verify_result() reports what verification would have said.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_insecure_no_verify(latch_config *cfg);
+
+/* ---- Callbacks ---------------------------------------------------------------- */
+
+/** What a trace event reports. */
+typedef enum latch_trace_kind {
+    LATCH_TRACE_HANDSHAKE, /**< a handshake message was sent or received */
+    LATCH_TRACE_CCS,       /**< a ChangeCipherSpec record was sent or received */
+    LATCH_TRACE_ALERT,     /**< an alert was sent or received */
+    LATCH_TRACE_KEYS,      /**< new traffic keys took effect for one direction */
+    LATCH_TRACE_CHECK,     /**< a check or decision: certificate verified, suite chosen, ... */
+    LATCH_TRACE_APP_DATA   /**< application data was sent or received */
+} latch_trace_kind;
+
+/** One trace event. Pointers are valid only during the callback. */
+typedef struct latch_trace_event {
+    latch_trace_kind kind;
+    bool sent;           /**< true: this endpoint sent it; false: received (CHECK/KEYS: this endpoint) */
+    bool from_client;    /**< the sender is the client */
+    uint8_t hs_type;     /**< handshake message type (HANDSHAKE) or alert description (ALERT) */
+    const char *name;    /**< "ClientHello", "bad_certificate", "handshake keys", ... */
+    const char *summary; /**< the salient fields, one line */
+    size_t length;       /**< bytes on the wire (message or record payload) */
+} latch_trace_event;
+
+typedef void (*latch_trace_cb)(void *user, const latch_conn *c, const latch_trace_event *ev);
+
+/** \brief Report every message, key change and check of every connection (user passed back). */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_trace(latch_config *cfg, latch_trace_cb cb, void *user);
+
+/**
+ * Key log callback: line is one NSS key log line without newline
+ * ("CLIENT_HANDSHAKE_TRAFFIC_SECRET <client random> <secret>", ...), as
+ * Wireshark reads from SSLKEYLOGFILE. Anyone holding these lines can decrypt
+ * the traffic: use for debugging only.
+ */
+typedef void (*latch_keylog_cb)(void *user, const latch_conn *c, const char *line);
+
+/** \brief Enable key logging. */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_keylog(latch_config *cfg, latch_keylog_cb cb, void *user);
+
+/** The current time in seconds since the epoch. */
+typedef int64_t (*latch_time_cb)(void *user);
+
+/** \brief Replace the clock (certificate validity, ticket ages); default time(). */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_time(latch_config *cfg, latch_time_cb cb, void *user);
+
+/* ---- Limits ---------------------------------------------------------------------- */
+
+/** Named limits on what a peer may make latch hold or do. */
+typedef enum latch_limit {
+    LATCH_LIMIT_HANDSHAKE_MESSAGE, /**< largest handshake message, bytes (default 65536) */
+    LATCH_LIMIT_CERT_CHAIN_LENGTH, /**< most certificates in a peer's chain (default 10) */
+    LATCH_LIMIT_EMPTY_RECORDS      /**< most empty records in a row (default 32) */
+} latch_limit;
+
+/** \brief Set a limit (value >= 1). */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_limit(latch_config *cfg, latch_limit which, size_t value);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,224 @@
+/*
+ * latch/conn.h - a TLS connection, sans I/O.
+ *
+ * A connection never reads or writes a socket. The application moves bytes:
+ *
+ *   - bytes that arrived from the peer go in with latch_conn_feed() (or, to
+ *     avoid a copy, latch_conn_input_buffer() + latch_conn_input_done());
+ *   - bytes to send to the peer come out of latch_conn_output(), and the
+ *     application reports how many it sent with latch_conn_output_done();
+ *   - application data is written with latch_conn_write_app() and read with
+ *     latch_conn_read_app().
+ *
+ * latch_conn_state() says what the connection needs next. A minimal loop:
+ *
+ *   for (;;) {
+ *       unsigned st = latch_conn_state(c);
+ *       if (st & LATCH_STATE_HAS_OUTPUT) { send what latch_conn_output() gives; output_done(); continue; }
+ *       if (st & LATCH_STATE_CLOSED) break;
+ *       if (st & LATCH_STATE_HAS_APP_DATA) { latch_conn_read_app(...); continue; }
+ *       if (st & LATCH_STATE_WANT_INPUT) { recv(); latch_conn_feed(...); }
+ *   }
+ *
+ * src/io's latch_fd_* functions (latch/io.h) implement such loops over
+ * blocking and non-blocking sockets.
+ *
+ * Errors are sticky: after the first failure every call returns the same
+ * code, and the fatal alert (if any) waits in the output; send it before
+ * closing the socket. latch_conn_error() says where and why.
+ *
+ * Thread safety: a connection is used by one thread at a time.
+ * Output pointers stay valid until the next call on the connection.
+ */
+#ifndef LATCH_CONN_H
+#define LATCH_CONN_H
+
+#include <latch/config.h>
+#include <latch/error.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * \brief Start a client connection.
+ * \param cfg the config (frozen by this call; the connection holds a reference).
+ * \param server_name the server's DNS name or IP address literal: sent as SNI
+ * (names only, RFC 6066) and checked against the server's certificate. NULL is
+ * allowed only with latch_config_insecure_no_verify. Copied.
+ * \param out receives the connection; the ClientHello is ready in its output.
+ * \return LATCH_OK, LATCH_ERR_INVALID_ARGUMENT (bad name), LATCH_ERR_NO_MEMORY,
+ * a CRYPTO-class error, or LATCH_ERR_USAGE-class errors for an unusable config.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_new_client(latch_config *cfg, const char *server_name,
+                                                           latch_conn **out);
+
+/**
+ * \brief Start a server connection; it waits for a ClientHello.
+ * \return LATCH_OK, LATCH_ERR_NO_CERTIFICATE (no chain configured),
+ * LATCH_ERR_NO_MEMORY.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_new_server(latch_config *cfg, latch_conn **out);
+
+/** \brief Free a connection, wiping every secret; NULL-safe. Does not send close_notify. */
+LATCH_API void latch_conn_free(latch_conn *c);
+
+/** \brief Attach an application pointer (returned by latch_conn_user). */
+LATCH_API void latch_conn_set_user(latch_conn *c, void *user);
+LATCH_API void *latch_conn_user(const latch_conn *c);
+
+/* ---- State ---------------------------------------------------------------- */
+
+#define LATCH_STATE_WANT_INPUT 0x01u     /**< needs bytes from the peer */
+#define LATCH_STATE_HAS_OUTPUT 0x02u     /**< has bytes to send */
+#define LATCH_STATE_CAN_WRITE 0x04u      /**< latch_conn_write_app will accept data */
+#define LATCH_STATE_HAS_APP_DATA 0x08u   /**< latch_conn_read_app will return data */
+#define LATCH_STATE_HANDSHAKE_DONE 0x10u /**< the handshake completed */
+#define LATCH_STATE_CLOSED 0x20u         /**< no more data will arrive (close_notify, or failed) */
+#define LATCH_STATE_FAILED 0x40u         /**< a fatal error occurred (see latch_conn_error) */
+
+/** \brief The LATCH_STATE_* flags. */
+LATCH_API unsigned latch_conn_state(const latch_conn *c);
+
+/* ---- Moving bytes ----------------------------------------------------------- */
+
+/**
+ * \brief Give the connection bytes received from the peer.
+ *
+ * Processes as much as it can: whole records are decrypted and handled as
+ * they complete. Stops early (with *used < len) when decrypted application
+ * data waits to be read: read it, then feed the rest.
+ * \param used receives how many bytes were taken.
+ * \return LATCH_OK, or the connection's error (a fatal alert may be waiting
+ * in the output: send it). LATCH_ERR_CLOSE_NOTIFY once the peer closed.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_feed(latch_conn *c, const uint8_t *data, size_t len, size_t *used);
+
+/**
+ * \brief Zero-copy input: where the next bytes from the peer may be written.
+ * \param buf receives a pointer into the connection's input buffer.
+ * \param cap receives how many bytes may be written there (never more than
+ * the rest of the current record, so it may be small; 0 when data waits to
+ * be read first).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_input_buffer(latch_conn *c, uint8_t **buf, size_t *cap);
+
+/** \brief Process n bytes written into the buffer from latch_conn_input_buffer. */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_input_done(latch_conn *c, size_t n);
+
+/**
+ * \brief The bytes waiting to be sent to the peer.
+ * \param data receives a pointer (valid until the next call on c), len the
+ * count (0 if nothing waits).
+ * \return LATCH_OK (also after a failure, so the alert can be sent).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_output(latch_conn *c, const uint8_t **data, size_t *len);
+
+/** \brief Report that n of the bytes from latch_conn_output were sent. */
+LATCH_API void latch_conn_output_done(latch_conn *c, size_t n);
+
+/**
+ * \brief Read decrypted application data.
+ * \return LATCH_OK with *n > 0; LATCH_ERR_WANT_READ if none is waiting;
+ * LATCH_ERR_CLOSE_NOTIFY once the peer closed cleanly; or the connection's
+ * error.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_read_app(latch_conn *c, uint8_t *buf, size_t cap, size_t *n);
+
+/**
+ * \brief Encrypt application data for the peer.
+ * Takes as much as fits in the output buffer (at least one full record when
+ * the output is empty) and reports it in *used.
+ * \return LATCH_OK; LATCH_ERR_WANT_WRITE when the output must be drained
+ * first (or, during the handshake, LATCH_ERR_WANT_READ when the handshake is
+ * not done); LATCH_ERR_CLOSED after latch_conn_close; or the connection's
+ * error.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_write_app(latch_conn *c, const uint8_t *data, size_t len,
+                                                          size_t *used);
+
+/**
+ * \brief Send close_notify (then send the output and close the socket, or
+ * keep reading until the peer's close_notify).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_close(latch_conn *c);
+
+/**
+ * \brief TLS 1.3: update our sending keys (KeyUpdate), and ask the peer to
+ * update theirs when request_peer is true. latch also does this by itself
+ * before a key reaches its usage limit.
+ * \return LATCH_OK, LATCH_ERR_BAD_STATE (handshake not done, or TLS 1.2).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_key_update(latch_conn *c, bool request_peer);
+
+/* ---- What was negotiated ------------------------------------------------------- */
+
+LATCH_API bool latch_conn_is_server(const latch_conn *c);
+/** \brief LATCH_TLS13 or LATCH_TLS12 once known, else 0. */
+LATCH_API uint16_t latch_conn_version(const latch_conn *c);
+/** \brief The IANA cipher suite once known, else 0. */
+LATCH_API uint16_t latch_conn_cipher_suite(const latch_conn *c);
+/** \brief The key exchange group, else 0. */
+LATCH_API uint16_t latch_conn_group(const latch_conn *c);
+/** \brief The signature scheme the server signed with (the client's, on a server, if any). */
+LATCH_API uint16_t latch_conn_peer_sigalg(const latch_conn *c);
+/** \brief The signature scheme this endpoint signed with, else 0. */
+LATCH_API uint16_t latch_conn_sigalg(const latch_conn *c);
+/** \brief The ALPN protocol agreed, or NULL. */
+LATCH_API const char *latch_conn_alpn(const latch_conn *c);
+/** \brief Client: the name given to latch_conn_new_client; server: the SNI received. NULL if none. */
+LATCH_API const char *latch_conn_server_name(const latch_conn *c);
+/** \brief Whether a HelloRetryRequest took place. */
+LATCH_API bool latch_conn_hrr(const latch_conn *c);
+
+/** \brief The number of certificates the peer sent (leaf first). */
+LATCH_API size_t latch_conn_peer_cert_count(const latch_conn *c);
+/** \brief The DER bytes of the peer's certificate i (valid while c lives). */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_peer_cert(const latch_conn *c, size_t i, const uint8_t **der,
+                                                          size_t *len);
+/** \brief Subject, issuer and subjectAltNames of the peer's certificate i, as text. */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_peer_cert_subject(const latch_conn *c, size_t i, char *buf,
+                                                                  size_t cap);
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_peer_cert_issuer(const latch_conn *c, size_t i, char *buf,
+                                                                 size_t cap);
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_peer_cert_sans(const latch_conn *c, size_t i, char *buf,
+                                                               size_t cap);
+/**
+ * \brief The outcome of verifying the peer's certificate chain: LATCH_OK, a
+ * CERT-class code (only seen with latch_config_insecure_no_verify or an
+ * optional client certificate), or LATCH_ERR_NO_CERTIFICATE if the peer sent
+ * none; LATCH_ERR_BAD_STATE before the peer's certificate was processed.
+ */
+LATCH_API latch_err latch_conn_verify_result(const latch_conn *c);
+
+/* ---- Errors --------------------------------------------------------------------- */
+
+/** \brief The connection's first (sticky) failure; code LATCH_OK if none. Never NULL. */
+LATCH_API const latch_error_info *latch_conn_error(const latch_conn *c);
+
+/**
+ * \brief A one-line description of the connection's failure, e.g.
+ * "certificate does not match the expected name: certificate for 'a.example'
+ * ... (sent alert bad_certificate)". Returns the length it needed (like
+ * snprintf).
+ */
+LATCH_API size_t latch_conn_error_string(const latch_conn *c, char *buf, size_t cap);
+
+/* ---- Names --------------------------------------------------------------------------- */
+
+/** \brief "TLSv1.3", "TLSv1.2", ... or "unknown". */
+LATCH_API const char *latch_version_name(uint16_t version);
+/** \brief IANA name of a cipher suite, or "unknown". */
+LATCH_API const char *latch_suite_name(uint16_t suite);
+/** \brief Name of a group ("x25519"), or "unknown". */
+LATCH_API const char *latch_group_name(uint16_t group);
+/** \brief RFC 8446 name of a signature scheme, or "unknown". */
+LATCH_API const char *latch_sigalg_name(uint16_t scheme);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

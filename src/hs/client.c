@@ -1,0 +1,553 @@
+/*
+ * The client: its state table and the TLS 1.3 handlers (RFC 8446 §2 and
+ * Appendix A.1).
+ *
+ *                      START --send ClientHello--> WAIT_SH
+ *   WAIT_SH     --HelloRetryRequest / send ClientHello2--> WAIT_SH
+ *   WAIT_SH     --ServerHello--> WAIT_EE
+ *   WAIT_EE     --EncryptedExtensions--> WAIT_CERT_CR
+ *   WAIT_CERT_CR --CertificateRequest--> WAIT_CERT
+ *   WAIT_CERT_CR, WAIT_CERT --Certificate--> WAIT_CV
+ *   WAIT_CV     --CertificateVerify--> WAIT_FINISHED
+ *   WAIT_FINISHED --Finished / send [Certificate, CertificateVerify,]
+ *                   Finished--> CONNECTED
+ *   CONNECTED   --NewSessionTicket, KeyUpdate--> CONNECTED
+ */
+#include "hs/hs.h"
+
+#include "core/alloc.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+enum {
+    C_START,
+    C_WAIT_SH,
+    C13_WAIT_EE,
+    C13_WAIT_CERT_CR,
+    C13_WAIT_CERT,
+    C13_WAIT_CV,
+    C13_WAIT_FINISHED,
+    C13_CONNECTED,
+    C__COUNT
+};
+
+static const char *const state_names[C__COUNT] = {
+    "START", "WAIT_SH", "WAIT_EE", "WAIT_CERT_CR", "WAIT_CERT", "WAIT_CV", "WAIT_FINISHED", "CONNECTED",
+};
+
+/* Extensions we may have offered, by LATCH_X bit, filled as the ClientHello is built. */
+static uint32_t offered_mask(const latch_conn *c)
+{
+    const latch_hs *hs = c->hs;
+    uint32_t m = LATCH_XBIT(LATCH_X_SUPPORTED_VERSIONS) | LATCH_XBIT(LATCH_X_KEY_SHARE) |
+                 LATCH_XBIT(LATCH_X_SUPPORTED_GROUPS) | LATCH_XBIT(LATCH_X_SIGNATURE_ALGORITHMS) |
+                 LATCH_XBIT(LATCH_X_PSK_KEY_EXCHANGE_MODES) | LATCH_XBIT(LATCH_X_COOKIE);
+
+    if (hs->sni_sent) {
+        m |= LATCH_XBIT(LATCH_X_SERVER_NAME);
+    }
+    if (hs->alpn_offered) {
+        m |= LATCH_XBIT(LATCH_X_ALPN);
+    }
+    return m;
+}
+
+/* ---- ClientHello ------------------------------------------------------------------ */
+
+typedef struct ch_arg {
+    const uint8_t *pubs[LATCH_HS_MAX_SHARES];
+    size_t pub_lens[LATCH_HS_MAX_SHARES];
+} ch_arg;
+
+static latch_err build_client_hello(latch_conn *c, latch_wr *w, const void *arg)
+{
+    const ch_arg *a = arg;
+    const latch_config *cfg = c->cfg;
+    latch_hs *hs = c->hs;
+    latch_client_hello_out ch;
+    latch_key_share shares[LATCH_HS_MAX_SHARES];
+    static const uint8_t psk_modes[] = {LATCH_PSK_DHE_KE};
+
+    memset(&ch, 0, sizeof ch);
+    ch.legacy_version = LATCH_TLS12;
+    memcpy(ch.random, c->client_random, 32);
+    ch.session_id = hs->session_id;
+    ch.session_id_len = hs->session_id_len;
+    ch.suites = hs->offered_suites;
+    ch.n_suites = hs->n_offered_suites;
+    ch.versions = hs->offered_versions;
+    ch.n_versions = hs->n_offered_versions;
+    ch.groups = cfg->groups;
+    ch.n_groups = cfg->n_groups;
+    for (size_t i = 0; i < hs->n_shares; i++) {
+        shares[i].group = hs->share_groups[i];
+        shares[i].key_exchange = latch_rd_make(a->pubs[i], a->pub_lens[i]);
+    }
+    ch.shares = shares;
+    ch.n_shares = hs->n_shares;
+    ch.key_share_ext = true;
+    ch.sigalgs = cfg->sigalgs;
+    ch.n_sigalgs = cfg->n_sigalgs;
+    ch.server_name = hs->sni_sent ? c->server_name : NULL;
+    if (hs->alpn_offered) {
+        ch.alpn_wire = cfg->alpn_wire;
+        ch.alpn_len = cfg->alpn_len;
+    }
+    ch.psk_modes = psk_modes;
+    ch.n_psk_modes = sizeof psk_modes;
+    ch.cookie = hs->cookie;
+    ch.cookie_len = hs->cookie_len;
+    ch.grease = hs->grease[0];
+    ch.grease2 = hs->grease[1];
+    ch.no_grease_share = c->did_hrr;
+    return latch_client_hello_build(w, &ch);
+}
+
+/* Generate key shares for the groups in hs->share_groups[0..n). */
+static latch_err make_shares(latch_conn *c, uint8_t pubs[][LATCH_KX_MAX_PUB], ch_arg *a)
+{
+    latch_hs *hs = c->hs;
+
+    for (size_t i = 0; i < hs->n_shares; i++) {
+        const latch_kx_alg *kx = latch_provider_kx(c->prov, hs->share_groups[i]);
+
+        LATCH_ENSURE(kx != NULL, LATCH_ERR_UNSUPPORTED, "the provider lacks a configured group");
+        LATCH_TRY(kx->keygen(kx, c->prov, &hs->share_keys[i], pubs[i]));
+        a->pubs[i] = pubs[i];
+        a->pub_lens[i] = kx->pub_len;
+    }
+    return LATCH_OK;
+}
+
+static void destroy_shares(latch_conn *c)
+{
+    latch_hs *hs = c->hs;
+
+    for (size_t i = 0; i < hs->n_shares; i++) {
+        const latch_kx_alg *kx = latch_provider_kx(c->prov, hs->share_groups[i]);
+
+        if (kx != NULL && hs->share_keys[i] != NULL) {
+            kx->destroy(hs->share_keys[i]);
+        }
+        hs->share_keys[i] = NULL;
+    }
+    hs->n_shares = 0;
+}
+
+static bool is_ip_literal(const char *s)
+{
+    uint8_t buf[16];
+
+    return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+static latch_err check_host(const char *name)
+{
+    size_t n = strlen(name);
+
+    LATCH_ENSURE(n > 0 && n < 254, LATCH_ERR_INVALID_ARGUMENT, "the server name must be 1 to 253 bytes");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)name[i];
+
+        LATCH_ENSURE(ch > 0x20 && ch < 0x7F, LATCH_ERR_INVALID_ARGUMENT,
+                     "the server name must be printable ASCII (use the A-label of an IDN)");
+    }
+    return LATCH_OK;
+}
+
+latch_err latch__client_start(latch_conn *c, const char *server_name);
+
+latch_err latch__client_start(latch_conn *c, const char *server_name)
+{
+    const latch_config *cfg = c->cfg;
+    uint8_t pubs[LATCH_HS_MAX_SHARES][LATCH_KX_MAX_PUB];
+    uint8_t gr[2];
+    ch_arg a;
+    latch_hs *hs;
+
+    memset(&a, 0, sizeof a);
+    if (server_name == NULL) {
+        LATCH_ENSURE(cfg->insecure_no_verify, LATCH_ERR_INVALID_ARGUMENT,
+                     "a server name is needed to verify the server's certificate");
+    } else {
+        LATCH_TRY(check_host(server_name));
+        snprintf(c->server_name, sizeof c->server_name, "%s", server_name);
+        /* A trailing dot names the same host; SNI must not carry it (RFC 6066 §3). */
+        if (c->server_name[strlen(c->server_name) - 1] == '.') {
+            c->server_name[strlen(c->server_name) - 1] = '\0';
+        }
+    }
+    LATCH_ENSURE(cfg->max_version == LATCH_TLS13, LATCH_ERR_UNSUPPORTED,
+                 "this build of latch speaks TLS 1.3 only as a client; allow TLS 1.3");
+    LATCH_TRY(latch__hs_new(c));
+    hs = c->hs;
+    hs->offered_versions[0] = LATCH_TLS13;
+    hs->n_offered_versions = 1;
+    for (size_t i = 0; i < cfg->n_suites; i++) {
+        const latch_suite *s = latch_suite_by_id(cfg->suites[i]);
+
+        if (s != NULL && s->version == LATCH_TLS13 && latch_provider_aead(c->prov, s->aead) != NULL) {
+            hs->offered_suites[hs->n_offered_suites++] = s->id;
+        }
+    }
+    LATCH_ENSURE(hs->n_offered_suites > 0, LATCH_ERR_NO_SHARED_CIPHER, "no TLS 1.3 cipher suite is configured");
+    LATCH_TRY(c->prov->random(c->prov->rng, c->client_random, 32));
+    /* RFC 8446 D.4: middlebox compatibility mode, a fresh 32-byte session id. */
+    hs->session_id_len = 32;
+    LATCH_TRY(c->prov->random(c->prov->rng, hs->session_id, 32));
+    /* RFC 8701: two distinct GREASE values 0x?A?A. */
+    LATCH_TRY(c->prov->random(c->prov->rng, gr, 2));
+    hs->grease[0] = (uint16_t)(0x0A0A | ((gr[0] & 0xF0) << 8) | (gr[0] & 0xF0));
+    hs->grease[1] = (uint16_t)(0x0A0A | (((gr[0] + 0x10) & 0xF0) << 8) | ((gr[0] + 0x10) & 0xF0));
+    hs->sni_sent = c->server_name[0] != '\0' && !is_ip_literal(c->server_name);
+    hs->alpn_offered = cfg->alpn_len > 0;
+    for (size_t i = 0; i < cfg->n_groups && hs->n_shares < cfg->key_shares && i < LATCH_HS_MAX_SHARES; i++) {
+        hs->share_groups[hs->n_shares++] = cfg->groups[i];
+    }
+    LATCH_TRY(make_shares(c, pubs, &a));
+    LATCH_TRY(latch__hs_send(c, LATCH_HS_CLIENT_HELLO, build_client_hello, &a, false));
+    LATCH_TRY(latch__hs_flush(c));
+    c->wr.version = LATCH_TLS12;
+    c->state = C_WAIT_SH;
+    return LATCH_OK;
+}
+
+/* ---- ServerHello and HelloRetryRequest ---------------------------------------------- */
+
+/* Checks common to ServerHello and HelloRetryRequest (RFC 8446 §4.1.3). */
+static latch_err check_hello(latch_conn *c, const latch_server_hello *sh, const latch_suite **suite)
+{
+    latch_hs *hs = c->hs;
+    const latch_suite *s;
+
+    LATCH_ENSURE(sh->session_id.len == hs->session_id_len &&
+                     memcmp(sh->session_id.p, hs->session_id, hs->session_id_len) == 0,
+                 LATCH_ERR_ILLEGAL_PARAMETER, "ServerHello.legacy_session_id_echo differs from our session id");
+    s = latch_suite_by_id(sh->cipher_suite);
+    LATCH_ENSURE(s != NULL && s->version == LATCH_TLS13 &&
+                     latch__u16_in(hs->offered_suites, hs->n_offered_suites, sh->cipher_suite),
+                 LATCH_ERR_ILLEGAL_PARAMETER, "the server chose a cipher suite we did not offer");
+    LATCH_ENSURE(sh->compression_method == 0, LATCH_ERR_ILLEGAL_PARAMETER,
+                 "ServerHello.legacy_compression_method must be 0");
+    LATCH_ENSURE((sh->exts.present & ~offered_mask(c)) == 0, LATCH_ERR_UNSUPPORTED_EXTENSION,
+                 "the server answered with an extension we did not offer");
+    if (c->did_hrr) {
+        /* RFC 8446 §4.1.4: the suite must not change after a HelloRetryRequest. */
+        LATCH_ENSURE(s->id == hs->hrr_suite, LATCH_ERR_ILLEGAL_PARAMETER,
+                     "ServerHello's cipher suite differs from the HelloRetryRequest's");
+    }
+    *suite = s;
+    return LATCH_OK;
+}
+
+static latch_err use_suite(latch_conn *c, const latch_suite *s)
+{
+    c->suite = s;
+    c->hash = latch_provider_hash(c->prov, s->hash);
+    c->aead = latch_provider_aead(c->prov, s->aead);
+    LATCH_ENSURE(c->hash != NULL && c->aead != NULL, LATCH_ERR_INTERNAL, "suite algorithms missing from provider");
+    if (latch_transcript_alg(&c->hs->th) == NULL) {
+        LATCH_TRY(latch_transcript_select(&c->hs->th, s->hash));
+    }
+    return LATCH_OK;
+}
+
+static latch_err client_hrr(latch_conn *c, const latch_server_hello *sh, const latch_hs_msg *m, uint8_t *next)
+{
+    const latch_config *cfg = c->cfg;
+    latch_hs *hs = c->hs;
+    uint8_t pubs[LATCH_HS_MAX_SHARES][LATCH_KX_MAX_PUB];
+    const latch_suite *s;
+    uint16_t group = 0;
+    ch_arg a;
+
+    LATCH_ENSURE(!c->did_hrr, LATCH_ERR_UNEXPECTED_MESSAGE, "a second HelloRetryRequest (RFC 8446 §4.1.4)");
+    LATCH_TRY(check_hello(c, sh, &s));
+    if (latch_exts_has(&sh->exts, LATCH_X_KEY_SHARE)) {
+        LATCH_TRY(latch_ext_key_share_hrr_parse(sh->exts.data[LATCH_X_KEY_SHARE], &group));
+        /* RFC 8446 §4.2.8: a group we support, and not one we already sent. */
+        LATCH_ENSURE(latch__u16_in(cfg->groups, cfg->n_groups, group), LATCH_ERR_ILLEGAL_PARAMETER,
+                     "HelloRetryRequest asks for a group we did not offer");
+        LATCH_ENSURE(!latch__u16_in(hs->share_groups, hs->n_shares, group), LATCH_ERR_ILLEGAL_PARAMETER,
+                     "HelloRetryRequest asks for a group we already sent a key share for");
+    }
+    if (latch_exts_has(&sh->exts, LATCH_X_COOKIE)) {
+        latch_rd cookie;
+
+        LATCH_TRY(latch_ext_cookie_parse(sh->exts.data[LATCH_X_COOKIE], &cookie));
+        hs->cookie = latch__alloc(c->alloc, cookie.len);
+        LATCH_ENSURE(hs->cookie != NULL, LATCH_ERR_NO_MEMORY, "allocating the HRR cookie");
+        memcpy(hs->cookie, cookie.p, cookie.len);
+        hs->cookie_len = cookie.len;
+    }
+    /* RFC 8446 §4.1.4: a HelloRetryRequest that would not change the ClientHello is illegal. */
+    LATCH_ENSURE(group != 0 || hs->cookie != NULL, LATCH_ERR_ILLEGAL_PARAMETER,
+                 "HelloRetryRequest asks for nothing new");
+    LATCH_TRY(use_suite(c, s));
+    /* §4.4.1: ClientHello1 becomes message_hash(Hash(ClientHello1)). */
+    LATCH_TRY(latch_transcript_hrr(&hs->th));
+    LATCH_TRY(latch_transcript_add(&hs->th, m->whole.p, m->whole.len));
+    c->did_hrr = true;
+    hs->hrr_suite = s->id;
+    hs->hrr_group = group;
+    latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "retry", 0, "the server asks for a new ClientHello%s%s%s",
+                      group != 0 ? " with a key share for " : "", group != 0 ? latch_group_name(group) : "",
+                      hs->cookie != NULL ? " (and echoes a cookie)" : "");
+    if (group != 0) {
+        destroy_shares(c);
+        hs->share_groups[0] = group;
+        hs->n_shares = 1;
+    }
+    memset(&a, 0, sizeof a);
+    LATCH_TRY(make_shares(c, pubs, &a));
+    if (!hs->sent_ccs && hs->session_id_len > 0) {
+        LATCH_TRY(latch__conn_send_ccs(c));
+        hs->sent_ccs = true;
+    }
+    LATCH_TRY(latch__hs_send(c, LATCH_HS_CLIENT_HELLO, build_client_hello, &a, false));
+    LATCH_TRY(latch__hs_flush(c));
+    *next = C_WAIT_SH;
+    return LATCH_OK;
+}
+
+static latch_err client_sh13(latch_conn *c, const latch_server_hello *sh, const latch_hs_msg *m, uint8_t *next)
+{
+    latch_hs *hs = c->hs;
+    const latch_suite *s;
+    const latch_kx_alg *kx;
+    latch_key_share share;
+    uint8_t secret[LATCH_KX_MAX_SECRET];
+    size_t idx = hs->n_shares;
+    latch_err e;
+
+    LATCH_TRY(check_hello(c, sh, &s));
+    LATCH_ENSURE(latch_exts_has(&sh->exts, LATCH_X_KEY_SHARE), LATCH_ERR_MISSING_EXTENSION,
+                 "ServerHello without key_share (we offered no PSK)");
+    LATCH_TRY(latch_ext_key_share_sh_parse(sh->exts.data[LATCH_X_KEY_SHARE], &share));
+    for (size_t i = 0; i < hs->n_shares; i++) {
+        if (hs->share_groups[i] == share.group) {
+            idx = i;
+        }
+    }
+    LATCH_ENSURE(idx < hs->n_shares, LATCH_ERR_ILLEGAL_PARAMETER,
+                 "ServerHello's key share is for a group we sent no share for");
+    LATCH_TRY(use_suite(c, s));
+    LATCH_TRY(latch_transcript_add(&hs->th, m->whole.p, m->whole.len));
+    memcpy(c->server_random, sh->random, 32);
+    c->version = LATCH_TLS13;
+    c->group = share.group;
+    kx = latch_provider_kx(c->prov, share.group);
+    LATCH_ENSURE(kx != NULL, LATCH_ERR_INTERNAL, "key share group missing from the provider");
+    e = kx->derive(hs->share_keys[idx], share.key_exchange.p, share.key_exchange.len, secret);
+    hs->share_keys[idx] = NULL; /* consumed */
+    destroy_shares(c);
+    if (e == LATCH_OK) {
+        latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "key exchange", 0,
+                          "%s shared secret computed; handshake keys derived", kx->name);
+        e = latch__tls13_handshake_keys(c, secret, kx->secret_len);
+    } else {
+        e = LATCH_FAIL(e, "the server's %s key share is invalid", kx->name);
+    }
+    latch_wipe(secret, sizeof secret);
+    LATCH_TRY(e);
+    *next = C13_WAIT_EE;
+    return LATCH_OK;
+}
+
+static latch_err client_sh(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
+{
+    latch_server_hello sh;
+    uint16_t v;
+
+    LATCH_TRY(latch_server_hello_parse(m->body, &sh));
+    if (latch_exts_has(&sh.exts, LATCH_X_SUPPORTED_VERSIONS)) {
+        LATCH_TRY(latch_ext_versions_sh_parse(sh.exts.data[LATCH_X_SUPPORTED_VERSIONS], &v));
+        /* RFC 8446 §4.2.1: a version we did not offer, or below 1.3, is illegal here. */
+        LATCH_ENSURE(v == LATCH_TLS13, LATCH_ERR_ILLEGAL_PARAMETER,
+                     "ServerHello.supported_versions selects a version we did not offer");
+        LATCH_ENSURE(sh.legacy_version == LATCH_TLS12, LATCH_ERR_ILLEGAL_PARAMETER,
+                     "a TLS 1.3 ServerHello must carry legacy_version 0x0303");
+        return sh.is_hrr ? client_hrr(c, &sh, m, next) : client_sh13(c, &sh, m, next);
+    }
+    /* RFC 8446 §4.1.3: a TLS 1.3 client that gets an older ServerHello checks
+     * the downgrade sentinel before anything else. */
+    if (memcmp(sh.random + 24, "DOWNGRD", 7) == 0 && (sh.random[31] == 0 || sh.random[31] == 1)) {
+        return LATCH_FAIL(LATCH_ERR_DOWNGRADE, "the server supports TLS 1.3 but was made to answer with %s",
+                          latch_version_name(sh.legacy_version));
+    }
+    return LATCH_FAIL(LATCH_ERR_PROTOCOL_VERSION, "the server chose %s; latch requires TLS 1.3 here",
+                      latch_version_name(sh.legacy_version));
+}
+
+/* ---- EncryptedExtensions ----------------------------------------------------------- */
+
+static latch_err client_ee(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
+{
+    latch_encrypted_extensions ee;
+    uint32_t allowed = offered_mask(c);
+
+    LATCH_TRY(latch_encrypted_extensions_parse(m->body, &ee));
+    LATCH_ENSURE((ee.exts.present & ~allowed) == 0, LATCH_ERR_UNSUPPORTED_EXTENSION,
+                 "EncryptedExtensions carries an extension we did not offer");
+    if (latch_exts_has(&ee.exts, LATCH_X_SERVER_NAME)) {
+        LATCH_TRY(latch_ext_empty_parse(ee.exts.data[LATCH_X_SERVER_NAME]));
+    }
+    if (latch_exts_has(&ee.exts, LATCH_X_ALPN)) {
+        latch_rd proto, it = latch_rd_make(c->cfg->alpn_wire, c->cfg->alpn_len), ours;
+        bool found = false;
+
+        LATCH_TRY(latch_ext_alpn_parse_one(ee.exts.data[LATCH_X_ALPN], &proto));
+        while (latch_ext_alpn_next(&it, &ours)) {
+            found = found || (ours.len == proto.len && memcmp(ours.p, proto.p, proto.len) == 0);
+        }
+        /* RFC 7301 §3.2: the server's choice must be one we offered. */
+        LATCH_ENSURE(found, LATCH_ERR_ILLEGAL_PARAMETER, "the server chose an ALPN protocol we did not offer");
+        memcpy(c->alpn, proto.p, proto.len);
+        c->alpn[proto.len] = '\0';
+    }
+    *next = C13_WAIT_CERT_CR;
+    return LATCH_OK;
+}
+
+/* ---- Server authentication --------------------------------------------------------- */
+
+static latch_err client_cert(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
+{
+    bool empty;
+
+    LATCH_TRY(latch__tls13_recv_cert(c, m, &empty));
+    *next = C13_WAIT_CV;
+    return LATCH_OK;
+}
+
+/* Pick our certificate for a CertificateRequest: the first chain whose key
+ * can sign with a scheme the server accepts and, if the server named CAs,
+ * that one of them issued. */
+static const latch_chain *pick_client_chain(latch_conn *c, const latch_certificate_request *cr, uint16_t *scheme)
+{
+    const latch_config *cfg = c->cfg;
+    latch_rd dns[64];
+    size_t n_dns = 0;
+
+    if (latch_exts_has(&cr->exts, LATCH_X_CERTIFICATE_AUTHORITIES)) {
+        latch_rd list, it, dn;
+
+        if (latch_ext_cas_parse(cr->exts.data[LATCH_X_CERTIFICATE_AUTHORITIES], &list) == LATCH_OK) {
+            it = list;
+            while (n_dns < 64 && latch_ext_cas_next(&it, &dn)) {
+                dns[n_dns++] = dn;
+            }
+        }
+    }
+    for (size_t i = 0; i < cfg->n_chains; i++) {
+        const latch_chain *ch = cfg->chains[i];
+        uint16_t s = latch__pick_sigalg(c, cr->sigalgs, latch_chain_key_info(ch), true);
+
+        if (s != 0 && (n_dns == 0 || latch_chain_issued_by_any(ch, dns, n_dns))) {
+            *scheme = s;
+            return ch;
+        }
+    }
+    return NULL;
+}
+
+static latch_err client_cr(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
+{
+    latch_hs *hs = c->hs;
+    latch_certificate_request cr;
+
+    LATCH_TRY(latch_certificate_request_parse(m->body, &cr));
+    /* RFC 8446 §4.3.2: in the handshake the context is empty. */
+    LATCH_ENSURE(cr.request_context.len == 0, LATCH_ERR_ILLEGAL_PARAMETER,
+                 "CertificateRequest in the handshake with a non-empty context");
+    hs->cert_requested = true;
+    hs->chain = pick_client_chain(c, &cr, &c->sigalg);
+    latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "client certificate", 0, "%s",
+                      hs->chain != NULL ? "the server asks for a certificate; we have one that fits"
+                                        : "the server asks for a certificate; none fits, we will send an empty one");
+    *next = C13_WAIT_CERT;
+    return LATCH_OK;
+}
+
+static latch_err client_cv(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
+{
+    LATCH_TRY(latch__tls13_recv_cv(c, m, c->cfg->sigalgs, c->cfg->n_sigalgs));
+    *next = C13_WAIT_FINISHED;
+    return LATCH_OK;
+}
+
+static latch_err client_fin(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
+{
+    latch_hs *hs = c->hs;
+    uint8_t th[LATCH_HASH_MAX_LEN];
+
+    LATCH_TRY(latch__tls13_verify_finished(c, m));
+    LATCH_TRY(latch__tls13_app_secrets(c));
+    LATCH_TRY(latch__conn_set_keys13(c, false, &hs->s_ap, "application"));
+    if (!hs->sent_ccs && hs->session_id_len > 0) {
+        LATCH_TRY(latch__conn_send_ccs(c));
+        hs->sent_ccs = true;
+    }
+    if (hs->cert_requested) {
+        LATCH_TRY(latch__tls13_send_cert_and_cv(c, hs->chain, c->sigalg, NULL, 0));
+        if (hs->chain == NULL) {
+            c->sigalg = 0;
+        }
+    }
+    LATCH_TRY(latch__tls13_send_finished(c));
+    LATCH_TRY(latch__hs_flush(c));
+    LATCH_TRY(latch__conn_set_keys13(c, true, &hs->c_ap, "application"));
+    /* RFC 8446 §7.1: resumption_master_secret hashes through the client Finished. */
+    LATCH_TRY(latch_transcript_hash(&hs->th, th));
+    LATCH_TRY(latch_ks13_derive(&hs->ks, LATCH_KS13_RES_MASTER, th, &c->resumption_secret));
+    *next = C13_CONNECTED;
+    return LATCH_OK;
+}
+
+/* ---- After the handshake ------------------------------------------------------------- */
+
+static latch_err client_nst(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
+{
+    latch_new_session_ticket nst;
+
+    LATCH_TRY(latch_new_session_ticket_parse(m->body, &nst));
+    /* Resumption is not offered yet: the ticket is validated and dropped. */
+    *next = c->state;
+    return LATCH_OK;
+}
+
+static latch_err client_key_update(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
+{
+    return latch__tls13_recv_key_update(c, m, next);
+}
+
+/* ---- The table ------------------------------------------------------------------------ */
+
+#define HS LATCH_CT_HANDSHAKE
+
+static const latch_hs_edge edges[] = {
+    {C_WAIT_SH, HS, LATCH_HS_SERVER_HELLO, client_sh, LATCH_S(C_WAIT_SH) | LATCH_S(C13_WAIT_EE),
+     LATCH_HSF_OWN_TRANSCRIPT},
+    {C13_WAIT_EE, HS, LATCH_HS_ENCRYPTED_EXTENSIONS, client_ee, LATCH_S(C13_WAIT_CERT_CR), 0},
+    {C13_WAIT_CERT_CR, HS, LATCH_HS_CERTIFICATE, client_cert, LATCH_S(C13_WAIT_CV), 0},
+    {C13_WAIT_CERT_CR, HS, LATCH_HS_CERTIFICATE_REQUEST, client_cr, LATCH_S(C13_WAIT_CERT), 0},
+    {C13_WAIT_CERT, HS, LATCH_HS_CERTIFICATE, client_cert, LATCH_S(C13_WAIT_CV), 0},
+    {C13_WAIT_CV, HS, LATCH_HS_CERTIFICATE_VERIFY, client_cv, LATCH_S(C13_WAIT_FINISHED), LATCH_HSF_PRIOR_HASH},
+    {C13_WAIT_FINISHED, HS, LATCH_HS_FINISHED, client_fin, LATCH_S(C13_CONNECTED),
+     LATCH_HSF_PRIOR_HASH | LATCH_HSF_END_OF_RECORD},
+    {C13_CONNECTED, HS, LATCH_HS_NEW_SESSION_TICKET, client_nst, LATCH_S(C13_CONNECTED), LATCH_HSF_NO_TRANSCRIPT},
+    {C13_CONNECTED, HS, LATCH_HS_KEY_UPDATE, client_key_update, LATCH_S(C13_CONNECTED),
+     LATCH_HSF_NO_TRANSCRIPT | LATCH_HSF_END_OF_RECORD},
+};
+
+const latch_hs_table latch__client_table = {
+    "client",
+    edges,
+    sizeof edges / sizeof edges[0],
+    state_names,
+    C__COUNT,
+    LATCH_S(C13_CONNECTED),
+    LATCH_PROOF_CERT | LATCH_PROOF_CV | LATCH_PROOF_FIN,
+};

@@ -1,0 +1,158 @@
+/*
+ * The handshake engine: state tables, the dispatcher, and the state a
+ * handshake needs while it runs (struct latch_hs).
+ *
+ * Each role has one enum of states (both versions; RFC 8446 Appendix A names
+ * for TLS 1.3) and one const table of edges {state, content type, message
+ * type, handler, allowed next states, flags} (src/hs/client.c, server.c).
+ * Only the dispatcher (machine.c) moves between states, in this order:
+ *   1. find the edge for (state, content type, message type), or fail with
+ *      unexpected_message;
+ *   2. enforce the record-boundary flag;
+ *   3. snapshot the transcript hash when the handler needs the hash before
+ *      this message (CertificateVerify, Finished), then add the message to
+ *      the transcript (unless the edge says the handler does it: hellos, or
+ *      the message is not part of the transcript: post-handshake messages);
+ *   4. call the handler;
+ *   5. check that the state it returned is one the edge allows;
+ *   6. entering a connected state, check the proof bits.
+ */
+#ifndef LATCH_HS_H
+#define LATCH_HS_H
+
+#include "conn.h"
+
+/* Edge flags. */
+#define LATCH_HSF_END_OF_RECORD 0x01u /* a key change follows: the message must end its record */
+#define LATCH_HSF_OWN_TRANSCRIPT 0x02u /* the handler adds the message to the transcript itself */
+#define LATCH_HSF_NO_TRANSCRIPT 0x04u  /* not part of the transcript (post-handshake) */
+#define LATCH_HSF_PRIOR_HASH 0x08u     /* snapshot Hash(messages before this one) into hs->th_prior */
+
+/* Handlers receive a latch_hs_msg (src/record/hsframe.h): type, body,
+ * whole message (what the transcript hashes), and end_of_record. */
+
+typedef latch_err (*latch_hs_handler)(latch_conn *c, const latch_hs_msg *m, uint8_t *next);
+
+typedef struct latch_hs_edge {
+    uint8_t state;
+    uint8_t content_type; /* LATCH_CT_HANDSHAKE, or LATCH_CT_CHANGE_CIPHER_SPEC for TLS 1.2 */
+    uint8_t hs_type;
+    latch_hs_handler handler;
+    uint64_t next; /* bit (1 << s) for each state s the handler may move to */
+    uint8_t flags;
+} latch_hs_edge;
+
+typedef struct latch_hs_table {
+    const char *role; /* "client" / "server" */
+    const latch_hs_edge *edges;
+    size_t n_edges;
+    const char *const *state_names; /* indexed by state */
+    size_t n_states;
+    uint64_t connected; /* states in which the handshake is complete */
+    uint8_t required_proofs13; /* proofs that must hold on entering a connected state */
+} latch_hs_table;
+
+#define LATCH_S(s) (UINT64_C(1) << (s))
+
+extern const latch_hs_table latch__client_table;
+extern const latch_hs_table latch__server_table;
+
+/** Dispatch one handshake-layer message (or a TLS 1.2 ChangeCipherSpec). */
+LATCH_MUST_CHECK latch_err latch__hs_dispatch(latch_conn *c, uint8_t content_type, const latch_hs_msg *m);
+
+/** The table of the connection's role. */
+const latch_hs_table *latch__hs_table(const latch_conn *c);
+
+/** The name of a state of the connection's role. */
+const char *latch__hs_state_name(const latch_conn *c, uint8_t state);
+
+/* ---- Handshake-time state ------------------------------------------------------ */
+
+#define LATCH_HS_MAX_SHARES 3
+
+struct latch_hs {
+    latch_transcript th;
+    uint8_t th_prior[LATCH_HASH_MAX_LEN]; /* Hash(messages before the current one) */
+    latch_ks13 ks;
+    latch_secret c_hs, s_hs; /* handshake traffic secrets */
+    latch_secret c_ap, s_ap; /* application traffic secrets, until installed */
+
+    /* Messages being sent: whole handshake messages, not yet in records. */
+    uint8_t *out;
+    size_t out_len, out_cap;
+
+    /* Client. */
+    uint16_t offered_versions[2];
+    size_t n_offered_versions;
+    uint16_t offered_suites[LATCH_MAX_SUITES + 1];
+    size_t n_offered_suites;
+    uint16_t share_groups[LATCH_HS_MAX_SHARES];
+    latch_kx_key *share_keys[LATCH_HS_MAX_SHARES];
+    size_t n_shares;
+    uint8_t session_id[32];
+    uint8_t session_id_len;
+    uint16_t grease[2];
+    uint8_t *cookie; /* from a HelloRetryRequest */
+    size_t cookie_len;
+    uint16_t hrr_suite;
+    uint16_t hrr_group;
+    bool sent_ccs; /* middlebox compatibility CCS already sent */
+    bool cert_requested;
+    bool sni_sent;
+    bool alpn_offered;
+
+    /* Server. */
+    const latch_chain *chain; /* chosen identity (owned by the config) */
+    uint8_t cookie_expect[32]; /* our HRR cookie, echoed in ClientHello2 */
+    bool client_compat;        /* the client sent a legacy_session_id: answer with CCS */
+    bool sni_matched;
+    uint8_t cr_context[8];     /* certificate_request_context we sent, if any */
+    size_t cr_context_len;
+};
+
+/** Allocate the handshake state and start the transcript. */
+LATCH_MUST_CHECK latch_err latch__hs_new(latch_conn *c);
+/** Free the handshake state, wiping every secret and destroying unused keys. */
+void latch__hs_free(latch_conn *c);
+
+/**
+ * Append a handshake message built by `build` into hs->out, add it to the
+ * transcript (unless no_transcript) and trace it. build writes the whole
+ * message (header included) into the writer.
+ */
+typedef latch_err (*latch_hs_builder)(latch_conn *c, latch_wr *w, const void *arg);
+LATCH_MUST_CHECK latch_err latch__hs_send(latch_conn *c, uint8_t type, latch_hs_builder build, const void *arg,
+                                          bool no_transcript);
+
+/** Protect everything in hs->out under the current write keys and queue it. */
+LATCH_MUST_CHECK latch_err latch__hs_flush(latch_conn *c);
+
+/** Trace a received handshake message with a one-line summary (see trace.c). */
+void latch__hs_trace_msg(latch_conn *c, bool sent, uint8_t type, latch_rd whole);
+
+/* Shared TLS 1.3 pieces (tls13.c). */
+LATCH_MUST_CHECK latch_err latch__tls13_handshake_keys(latch_conn *c, const uint8_t *dhe, size_t dhe_len);
+LATCH_MUST_CHECK latch_err latch__tls13_app_secrets(latch_conn *c);
+LATCH_MUST_CHECK latch_err latch__tls13_send_finished(latch_conn *c);
+LATCH_MUST_CHECK latch_err latch__tls13_verify_finished(latch_conn *c, const latch_hs_msg *m);
+LATCH_MUST_CHECK latch_err latch__tls13_send_cert_and_cv(latch_conn *c, const latch_chain *chain, uint16_t scheme,
+                                                         const uint8_t *context, size_t context_len);
+LATCH_MUST_CHECK latch_err latch__tls13_recv_cert(latch_conn *c, const latch_hs_msg *m, bool *empty);
+LATCH_MUST_CHECK latch_err latch__tls13_recv_cv(latch_conn *c, const latch_hs_msg *m, const uint16_t *allowed,
+                                                size_t n_allowed);
+LATCH_MUST_CHECK latch_err latch__tls13_recv_key_update(latch_conn *c, const latch_hs_msg *m, uint8_t *next);
+LATCH_MUST_CHECK latch_err latch__tls13_send_key_update(latch_conn *c, bool request);
+/** Verify the peer chain in c->peer against the config, recording c->verify_result. */
+LATCH_MUST_CHECK latch_err latch__verify_peer(latch_conn *c, bool peer_is_client);
+
+/* Negotiation helpers (negotiate.c). */
+/** Can `chain`'s key sign with `scheme` in TLS 1.3? */
+bool latch__sig_fits_key(const latch_sig_alg *alg, latch_pkey_info info, bool tls13);
+/**
+ * Pick the first scheme of the peer's list (peer order) that we allow, that
+ * fits the key, and that the version permits; 0 if none.
+ */
+uint16_t latch__pick_sigalg(const latch_conn *c, latch_u16s peer, latch_pkey_info key, bool tls13);
+bool latch__u16_in(const uint16_t *list, size_t n, uint16_t v);
+
+#endif

@@ -1,0 +1,305 @@
+/*
+ * TLS 1.3 handshakes in memory, latch client against latch server: every
+ * suite x group x certificate type, HelloRetryRequest, selection policy, and
+ * the server-side failure paths with their exact errors and alerts.
+ * (src/hs/server.c)
+ */
+#include "harness.h"
+#include "tls.h"
+
+#include <string.h>
+
+static const uint16_t suites[] = {LATCH_TLS_AES_128_GCM_SHA256, LATCH_TLS_AES_256_GCM_SHA384,
+                                  LATCH_TLS_CHACHA20_POLY1305_SHA256};
+static const char *const suite_names[] = {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+                                          "TLS_CHACHA20_POLY1305_SHA256"};
+static const uint16_t groups[] = {LATCH_GROUP_X25519, LATCH_GROUP_SECP256R1, LATCH_GROUP_SECP384R1};
+static const char *const group_names[] = {"x25519", "secp256r1", "secp384r1"};
+
+/* Every suite x group x certificate type completes, and data flows both ways. */
+static void test_matrix(void)
+{
+    static const latch_key_type types[] = {LATCH_KEY_ECDSA_P256, LATCH_KEY_ECDSA_P384, LATCH_KEY_RSA2048,
+                                           LATCH_KEY_ED25519, LATCH_KEY_RSA_PSS2048};
+    static const uint16_t expect_sig[] = {LATCH_SIG_ECDSA_SECP256R1_SHA256, LATCH_SIG_ECDSA_SECP384R1_SHA384,
+                                          LATCH_SIG_RSA_PSS_RSAE_SHA256, LATCH_SIG_ED25519,
+                                          LATCH_SIG_RSA_PSS_PSS_SHA256};
+    const uint8_t msg[] = "ping over TLS 1.3";
+
+    for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+        for (size_t s = 0; s < 3; s++) {
+            for (size_t g = 0; g < 3; g++) {
+                latch_config *cc = tcfg_client(types[t]), *sc = tcfg_server(types[t]);
+                tpair p;
+
+                REQUIRE_OK(latch_config_set_ciphers(cc, suite_names[s]));
+                REQUIRE_OK(latch_config_set_groups(cc, group_names[g]));
+                REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+                CHECK_OK(tpair_handshake(&p));
+                CHECK_EQ(latch_conn_version(p.c), LATCH_TLS13);
+                CHECK_EQ(latch_conn_cipher_suite(p.c), suites[s]);
+                CHECK_EQ(latch_conn_cipher_suite(p.s), suites[s]);
+                CHECK_EQ(latch_conn_group(p.c), groups[g]);
+                CHECK_EQ(latch_conn_peer_sigalg(p.c), expect_sig[t]);
+                CHECK_EQ(latch_conn_sigalg(p.s), expect_sig[t]);
+                CHECK_OK(latch_conn_verify_result(p.c));
+                CHECK_EQ(latch_conn_peer_cert_count(p.c), 2);
+                CHECK_EQ(tpair_roundtrip(p.c, p.s, msg, sizeof msg), 0);
+                CHECK_EQ(tpair_roundtrip(p.s, p.c, msg, sizeof msg), 0);
+                tpair_free(&p);
+                latch_config_free(cc);
+                latch_config_free(sc);
+            }
+        }
+    }
+}
+
+/* A client that sends only an x25519 share to a server that wants P-384 gets
+ * a HelloRetryRequest, answers it, and the handshake completes. */
+static void test_hello_retry(void)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    const uint8_t msg[] = "after HRR";
+    tpair p;
+
+    REQUIRE_OK(latch_config_set_groups(cc, "x25519:secp384r1"));
+    REQUIRE_OK(latch_config_set_key_shares(cc, 1));
+    REQUIRE_OK(latch_config_set_groups(sc, "secp384r1"));
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    CHECK_OK(tpair_handshake(&p));
+    CHECK(latch_conn_hrr(p.c));
+    CHECK(latch_conn_hrr(p.s));
+    CHECK_EQ(latch_conn_group(p.c), LATCH_GROUP_SECP384R1);
+    CHECK_EQ(tpair_roundtrip(p.c, p.s, msg, sizeof msg), 0);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+/* The server follows the client's order of preference among what it allows. */
+static void test_client_preference(void)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    tpair p;
+
+    REQUIRE_OK(latch_config_set_ciphers(cc, "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384"));
+    REQUIRE_OK(latch_config_set_ciphers(sc, "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"));
+    REQUIRE_OK(latch_config_set_groups(cc, "secp256r1:x25519"));
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    CHECK_OK(tpair_handshake(&p));
+    CHECK_EQ(latch_conn_cipher_suite(p.s), LATCH_TLS_CHACHA20_POLY1305_SHA256);
+    CHECK_EQ(latch_conn_group(p.s), LATCH_GROUP_SECP256R1);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+/* With an ECDSA and an RSA chain, the server picks the one the client can verify. */
+static void test_chain_by_sigalgs(void)
+{
+    const tpki *rsa = tpki_get(LATCH_KEY_RSA2048);
+    latch_config *cc = tcfg_client(LATCH_KEY_RSA2048), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    tpair p;
+
+    REQUIRE_OK(latch_config_add_cert_mem(sc, (const uint8_t *)rsa->server, strlen(rsa->server),
+                                         (const uint8_t *)rsa->server_key, strlen(rsa->server_key)));
+    REQUIRE_OK(latch_config_set_sigalgs(cc, "rsa_pss_rsae_sha384"));
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    CHECK_OK(tpair_handshake(&p));
+    CHECK_EQ(latch_conn_peer_sigalg(p.c), LATCH_SIG_RSA_PSS_RSAE_SHA384);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+/* Several chains: the server chooses by SNI. */
+static void test_chain_by_sni(void)
+{
+    static const char *const other[] = {"other.example"};
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc;
+    latch_cert_spec spec;
+    char cert[TPEM_MAX], key[TPEM_MAX], subject[256];
+    tpair p;
+
+    REQUIRE_OK(latch_config_new(&sc));
+    memset(&spec, 0, sizeof spec);
+    spec.key_type = LATCH_KEY_ECDSA_P256;
+    spec.common_name = "other.example";
+    spec.dns_names = other;
+    spec.n_dns = 1;
+    spec.server_auth = true;
+    tpki_leaf(LATCH_KEY_ECDSA_P256, &spec, cert, key);
+    REQUIRE_OK(latch_config_add_cert_mem(sc, (const uint8_t *)cert, strlen(cert), (const uint8_t *)key,
+                                         strlen(key)));
+    {
+        const tpki *k = tpki_get(LATCH_KEY_ECDSA_P256);
+
+        REQUIRE_OK(latch_config_add_cert_mem(sc, (const uint8_t *)k->server, strlen(k->server),
+                                             (const uint8_t *)k->server_key, strlen(k->server_key)));
+    }
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    CHECK_OK(tpair_handshake(&p));
+    REQUIRE_OK(latch_conn_peer_cert_subject(p.c, 0, subject, sizeof subject));
+    CHECK(strstr(subject, "CN=localhost") != NULL);
+    CHECK(strcmp(latch_conn_server_name(p.s), "localhost") == 0);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+static void test_alpn(void)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    tpair p;
+
+    REQUIRE_OK(latch_config_set_alpn(cc, "h2,http/1.1"));
+    REQUIRE_OK(latch_config_set_alpn(sc, "http/1.1,h2"));
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    CHECK_OK(tpair_handshake(&p));
+    /* The server's order decides among the client's offers. */
+    REQUIRE(latch_conn_alpn(p.c) != NULL);
+    CHECK(strcmp(latch_conn_alpn(p.c), "http/1.1") == 0);
+    CHECK(strcmp(latch_conn_alpn(p.s), "http/1.1") == 0);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+/* Run a handshake expected to fail; check each side's error and the alert. */
+static void expect_failure(latch_config *cc, latch_config *sc, const char *name, latch_err client_err,
+                           latch_err server_err, uint8_t alert)
+{
+    tpair p;
+
+    REQUIRE_OK(tpair_new(&p, cc, sc, name));
+    CHECK(tpair_handshake(&p) != LATCH_OK);
+    CHECK_ERR(latch_conn_error(p.c)->code, client_err);
+    CHECK_ERR(latch_conn_error(p.s)->code, server_err);
+    CHECK_EQ(latch_conn_error(client_err == LATCH_ERR_PEER_ALERT ? p.c : p.s)->alert, alert);
+    CHECK_EQ(latch_conn_error(client_err == LATCH_ERR_PEER_ALERT ? p.s : p.c)->alert, alert);
+    CHECK(latch_conn_state(p.c) & LATCH_STATE_FAILED);
+    CHECK(latch_conn_state(p.s) & LATCH_STATE_FAILED);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+static void test_no_shared_suite(void)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+
+    REQUIRE_OK(latch_config_set_ciphers(cc, "TLS_AES_128_GCM_SHA256"));
+    REQUIRE_OK(latch_config_set_ciphers(sc, "TLS_CHACHA20_POLY1305_SHA256"));
+    expect_failure(cc, sc, "localhost", LATCH_ERR_PEER_ALERT, LATCH_ERR_NO_SHARED_CIPHER,
+                   LATCH_ALERT_HANDSHAKE_FAILURE);
+}
+
+static void test_no_shared_group(void)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+
+    REQUIRE_OK(latch_config_set_groups(cc, "x25519"));
+    REQUIRE_OK(latch_config_set_groups(sc, "secp384r1"));
+    expect_failure(cc, sc, "localhost", LATCH_ERR_PEER_ALERT, LATCH_ERR_NO_SHARED_GROUP,
+                   LATCH_ALERT_HANDSHAKE_FAILURE);
+}
+
+static void test_no_shared_sigalg(void)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+
+    REQUIRE_OK(latch_config_set_sigalgs(cc, "rsa_pss_rsae_sha256"));
+    expect_failure(cc, sc, "localhost", LATCH_ERR_PEER_ALERT, LATCH_ERR_NO_SHARED_SIGALG,
+                   LATCH_ALERT_HANDSHAKE_FAILURE);
+}
+
+static void test_no_shared_alpn(void)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+
+    REQUIRE_OK(latch_config_set_alpn(cc, "h2"));
+    REQUIRE_OK(latch_config_set_alpn(sc, "http/1.1"));
+    expect_failure(cc, sc, "localhost", LATCH_ERR_PEER_ALERT, LATCH_ERR_NO_APPLICATION_PROTOCOL,
+                   LATCH_ALERT_NO_APPLICATION_PROTOCOL);
+}
+
+/* Client certificates: required and missing, optional and missing, and good. */
+static void test_client_auth(void)
+{
+    const tpki *k = tpki_get(LATCH_KEY_ECDSA_P256);
+    latch_config *cc, *sc;
+    char subject[256];
+    tpair p;
+
+    /* Required, none configured on the client: certificate_required. */
+    cc = tcfg_client(LATCH_KEY_ECDSA_P256);
+    sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    REQUIRE_OK(latch_config_load_ca_mem(sc, (const uint8_t *)k->ca, strlen(k->ca)));
+    REQUIRE_OK(latch_config_set_client_auth(sc, LATCH_CLIENT_AUTH_REQUIRE));
+    expect_failure(cc, sc, "localhost", LATCH_ERR_PEER_ALERT, LATCH_ERR_CERTIFICATE_REQUIRED,
+                   LATCH_ALERT_CERTIFICATE_REQUIRED);
+
+    /* Optional, none: the handshake completes without a client identity. */
+    cc = tcfg_client(LATCH_KEY_ECDSA_P256);
+    sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    REQUIRE_OK(latch_config_load_ca_mem(sc, (const uint8_t *)k->ca, strlen(k->ca)));
+    REQUIRE_OK(latch_config_set_client_auth(sc, LATCH_CLIENT_AUTH_OPTIONAL));
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    CHECK_OK(tpair_handshake(&p));
+    CHECK_EQ(latch_conn_peer_cert_count(p.s), 0);
+    CHECK_ERR(latch_conn_verify_result(p.s), LATCH_ERR_NO_CERTIFICATE);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+
+    /* Required, with a good certificate. */
+    cc = tcfg_client(LATCH_KEY_ECDSA_P256);
+    sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    REQUIRE_OK(latch_config_add_cert_mem(cc, (const uint8_t *)k->client, strlen(k->client),
+                                         (const uint8_t *)k->client_key, strlen(k->client_key)));
+    REQUIRE_OK(latch_config_load_ca_mem(sc, (const uint8_t *)k->ca, strlen(k->ca)));
+    REQUIRE_OK(latch_config_set_client_auth(sc, LATCH_CLIENT_AUTH_REQUIRE));
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    CHECK_OK(tpair_handshake(&p));
+    CHECK_OK(latch_conn_verify_result(p.s));
+    REQUIRE_OK(latch_conn_peer_cert_subject(p.s, 0, subject, sizeof subject));
+    CHECK(strstr(subject, "CN=test client") != NULL);
+    CHECK_EQ(latch_conn_peer_sigalg(p.s), LATCH_SIG_ECDSA_SECP256R1_SHA256);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+/* A client offering only TLS 1.2 gets protocol_version (TLS 1.2 is not in this build yet). */
+static void test_old_client_refused(void)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256);
+
+    /* The client refuses to start without TLS 1.3 until TLS 1.2 exists. */
+    REQUIRE_OK(latch_config_set_versions(cc, LATCH_TLS12, LATCH_TLS12));
+    {
+        latch_conn *c = NULL;
+
+        CHECK_ERR(latch_conn_new_client(cc, "localhost", &c), LATCH_ERR_UNSUPPORTED);
+        CHECK(c == NULL);
+    }
+    latch_config_free(cc);
+}
+
+static const latch_test cases[] = {
+    TEST(test_matrix),
+    TEST(test_hello_retry),
+    TEST(test_client_preference),
+    TEST(test_chain_by_sigalgs),
+    TEST(test_chain_by_sni),
+    TEST(test_alpn),
+    TEST(test_no_shared_suite),
+    TEST(test_no_shared_group),
+    TEST(test_no_shared_sigalg),
+    TEST(test_no_shared_alpn),
+    TEST(test_client_auth),
+    TEST(test_old_client_refused),
+    {0},
+};
+
+LATCH_TEST_MAIN(cases)
