@@ -52,7 +52,11 @@ static void put_u16s(sbuf *b, latch_u16s l, const char *(*name)(uint16_t))
         if (is_grease(v)) {
             continue;
         }
-        put(b, "%s%s", shown++ ? ", " : "", name(v));
+        if (strcmp(name(v), "unknown") == 0) {
+            put(b, "%s0x%04x", shown++ ? ", " : "", v);
+        } else {
+            put(b, "%s%s", shown++ ? ", " : "", name(v));
+        }
     }
 }
 

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Interop with OpenSSL (openssl s_server / s_client), both directions, TLS 1.3:
+# every suite, every group, every certificate type, and HelloRetryRequest.
+. "$(dirname "$0")/lib.sh"
+need openssl python3
+
+GET='GET / HTTP/1.0\r\n\r\n'
+
+# --- latch client -> openssl s_server -------------------------------------------------
+# ossl_server PKI ARGS...: start s_server -www on a free port, set $PORT.
+ossl_server() {
+    local pki=$1
+    shift
+    PORT=$(free_port)
+    bg "$WORK/ss.$PORT.log" openssl s_server -accept "$PORT" -cert "$pki/server.pem" -key "$pki/server.key" \
+        -tls1_3 -www "$@"
+    wait_log "$WORK/ss.$PORT.log" ACCEPT
+}
+
+# latch_to_ossl NAME EXPECT PKI SERVER-ARGS -- CLIENT-ARGS
+latch_to_ossl() {
+    local name=$1 expect=$2 pki=$3 out
+    shift 3
+    local sargs=() cargs=()
+    while [ "$1" != "--" ]; do sargs+=("$1"); shift; done
+    shift
+    cargs=("$@")
+    ossl_server "$pki" "${sargs[@]}" || { fail "$name (server start)"; return; }
+    out=$(printf "$GET" | timeout 10 "$LATCH" client "127.0.0.1:$PORT" --servername localhost --ca "$pki/ca.pem" \
+        "${cargs[@]}" 2>&1)
+    local rc=$?
+    if [ $rc -eq 0 ] && grep -q "s_server" <<<"$out" && grep -q "$expect" <<<"$out"; then
+        pass "latch client -> openssl s_server: $name"
+    else
+        fail "latch client -> openssl s_server: $name (exit $rc)"
+        echo "$out" | head -20
+    fi
+}
+
+P256=$(mkpki p256); P384=$(mkpki p384); RSA=$(mkpki rsa); ED=$(mkpki ed25519)
+
+for s in TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256; do
+    latch_to_ossl "suite $s" "suite      $s" "$P256" -ciphersuites "$s" -- 
+done
+for g in x25519:X25519 secp256r1:P-256 secp384r1:P-384; do
+    latch_to_ossl "group ${g%%:*}" "group      ${g%%:*}" "$P256" -groups "${g##*:}" -- --groups "${g%%:*}"
+done
+latch_to_ossl "ECDSA P-256 certificate" "peer sig   ecdsa_secp256r1_sha256" "$P256" --
+latch_to_ossl "ECDSA P-384 certificate" "peer sig   ecdsa_secp384r1_sha384" "$P384" --
+latch_to_ossl "RSA certificate (PSS)" "peer sig   rsa_pss_rsae_sha256" "$RSA" --
+latch_to_ossl "Ed25519 certificate" "peer sig   ed25519" "$ED" --
+latch_to_ossl "HelloRetryRequest to P-384" "after HelloRetryRequest" "$P256" -groups P-384 -- 
+latch_to_ossl "ALPN" "ALPN       http/1.1" "$P256" -alpn http/1.1 -- --alpn h2,http/1.1
+
+# A server whose certificate names another host: the client refuses it.
+ossl_server "$P256"
+out=$(printf "$GET" | timeout 10 "$LATCH" client "127.0.0.1:$PORT" --servername wrong.example --ca "$P256/ca.pem" 2>&1)
+rc=$?
+if [ $rc -ne 0 ] && grep -q "does not match" <<<"$out"; then
+    pass "latch client refuses a certificate for another name"
+else
+    fail "latch client refuses a certificate for another name (exit $rc)"; echo "$out"
+fi
+
+# --- openssl s_client -> latch server --------------------------------------------------
+# ossl_to_latch NAME EXPECT PKI SERVER-ARGS -- CLIENT-ARGS
+ossl_to_latch() {
+    local name=$1 expect=$2 pki=$3 out
+    shift 3
+    local sargs=() cargs=()
+    while [ "$1" != "--" ]; do sargs+=("$1"); shift; done
+    shift
+    cargs=("$@")
+    latch_server "$WORK/ls.log" --cert "$pki/server-chain.pem" --key "$pki/server.key" --www "${sargs[@]}" ||
+        { fail "$name (server start)"; return; }
+    out=$(printf "$GET" | timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -servername localhost \
+        -CAfile "$pki/ca.pem" -verify_return_error -tls1_3 -ign_eof "${cargs[@]}" 2>&1)
+    local rc=$?
+    kill "${PIDS[-1]}" 2>/dev/null
+    if [ $rc -eq 0 ] && grep -q "latch server" <<<"$out" && grep -q "$expect" <<<"$out" &&
+        grep -q "Verify return code: 0" <<<"$out"; then
+        pass "openssl s_client -> latch server: $name"
+    else
+        fail "openssl s_client -> latch server: $name (exit $rc)"
+        echo "$out" | tail -25
+    fi
+}
+
+for s in TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256; do
+    ossl_to_latch "suite $s" "cipher suite:      $s" "$P256" -- -ciphersuites "$s"
+done
+for g in X25519:x25519 P-256:secp256r1 P-384:secp384r1; do
+    ossl_to_latch "group ${g%%:*}" "key exchange:      ${g##*:}" "$P256" -- -groups "${g%%:*}"
+done
+ossl_to_latch "ECDSA P-256 certificate" "server signature:  ecdsa_secp256r1_sha256" "$P256" --
+ossl_to_latch "ECDSA P-384 certificate" "server signature:  ecdsa_secp384r1_sha384" "$P384" --
+ossl_to_latch "RSA certificate (PSS)" "server signature:  rsa_pss_rsae_sha256" "$RSA" --
+ossl_to_latch "Ed25519 certificate" "server signature:  ed25519" "$ED" --
+ossl_to_latch "HelloRetryRequest to P-384" "after HelloRetryRequest" "$P256" --groups secp384r1 -- \
+    -groups X25519:P-384
+ossl_to_latch "ALPN" "ALPN:              h2" "$P256" --alpn h2,http/1.1 -- -alpn h2
+
+# A client certificate required and sent.
+ossl_to_latch "client certificate" "client certificate: CN=latch test client" "$P256" \
+    --ca "$P256/ca.pem" --verify-client require -- -cert "$P256/client.pem" -key "$P256/client.key"
+
+finish
