@@ -14,6 +14,7 @@
  *   CONNECTED   --NewSessionTicket, KeyUpdate--> CONNECTED
  */
 #include "hs/hs.h"
+#include "hs/states.h"
 
 #include "core/alloc.h"
 
@@ -21,17 +22,6 @@
 #include <stdio.h>
 #include <string.h>
 
-enum {
-    C_START,
-    C_WAIT_SH,
-    C13_WAIT_EE,
-    C13_WAIT_CERT_CR,
-    C13_WAIT_CERT,
-    C13_WAIT_CV,
-    C13_WAIT_FINISHED,
-    C13_CONNECTED,
-    C__COUNT
-};
 
 static const char *const state_names[C__COUNT] = {
     "START", "WAIT_SH", "WAIT_EE", "WAIT_CERT_CR", "WAIT_CERT", "WAIT_CV", "WAIT_FINISHED", "CONNECTED",
@@ -546,6 +536,8 @@ const latch_hs_table latch__client_table = {
     "client",
     edges,
     sizeof edges / sizeof edges[0],
+    NULL,
+    0,
     state_names,
     C__COUNT,
     LATCH_S(C13_CONNECTED),

@@ -44,8 +44,10 @@ typedef struct latch_hs_edge {
 
 typedef struct latch_hs_table {
     const char *role; /* "client" / "server" */
-    const latch_hs_edge *edges;
+    const latch_hs_edge *edges; /* TLS 1.3 (and the common hello states) */
     size_t n_edges;
+    const latch_hs_edge *edges12; /* TLS 1.2 (src/hs/client12.c, server12.c) */
+    size_t n_edges12;
     const char *const *state_names; /* indexed by state */
     size_t n_states;
     uint64_t connected; /* states in which the handshake is complete */

@@ -22,8 +22,8 @@ const char *latch__hs_state_name(const latch_conn *c, uint8_t state)
 
 static const latch_hs_edge *find_edge(const latch_hs_table *t, uint8_t state, uint8_t ct, uint8_t type)
 {
-    for (size_t i = 0; i < t->n_edges; i++) {
-        const latch_hs_edge *e = &t->edges[i];
+    for (size_t i = 0; i < t->n_edges + t->n_edges12; i++) {
+        const latch_hs_edge *e = i < t->n_edges ? &t->edges[i] : &t->edges12[i - t->n_edges];
 
         if (e->state == state && e->content_type == ct && (ct != LATCH_CT_HANDSHAKE || e->hs_type == type)) {
             return e;

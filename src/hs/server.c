@@ -17,18 +17,10 @@
  * certificate chain and signature scheme that the client accepts.
  */
 #include "hs/hs.h"
+#include "hs/states.h"
 
 #include <string.h>
 
-enum {
-    S_START,
-    S13_WAIT_CH2,
-    S13_WAIT_CERT,
-    S13_WAIT_CV,
-    S13_WAIT_FINISHED,
-    S13_CONNECTED,
-    S__COUNT
-};
 
 static const char *const state_names[S__COUNT] = {
     "START", "WAIT_CH2", "WAIT_CERT", "WAIT_CV", "WAIT_FINISHED", "CONNECTED",
@@ -527,6 +519,8 @@ const latch_hs_table latch__server_table = {
     "server",
     edges,
     sizeof edges / sizeof edges[0],
+    NULL,
+    0,
     state_names,
     S__COUNT,
     LATCH_S(S13_CONNECTED),
