@@ -331,9 +331,6 @@ static latch_err conn_new(latch_config *cfg, bool server, latch_conn **out)
     return LATCH_OK;
 }
 
-latch_err latch__client_start(latch_conn *c, const char *server_name);
-latch_err latch__server_start(latch_conn *c);
-
 latch_err latch_conn_new_client(latch_config *cfg, const char *server_name, latch_conn **out)
 {
     latch_conn *c;
@@ -341,7 +338,7 @@ latch_err latch_conn_new_client(latch_config *cfg, const char *server_name, latc
 
     latch__err_clear();
     LATCH_TRY(conn_new(cfg, false, &c));
-    e = latch__client_start(c, server_name);
+    e = latch__client_init(c, server_name);
     if (e != LATCH_OK) {
         latch_conn_free(c);
         return e;
@@ -357,8 +354,8 @@ latch_err latch_conn_new_server(latch_config *cfg, latch_conn **out)
 
     latch__err_clear();
     LATCH_ENSURE(cfg != NULL, LATCH_ERR_INVALID_ARGUMENT, "config must not be NULL");
-    LATCH_ENSURE(cfg->n_chains > 0, LATCH_ERR_NO_CERTIFICATE,
-                 "a server needs a certificate chain and key (latch_config_add_cert_file)");
+    LATCH_ENSURE(cfg->n_chains > 0 || cfg->n_psks > 0, LATCH_ERR_NO_CERTIFICATE,
+                 "a server needs a certificate chain and key (latch_config_add_cert_file) or a PSK");
     LATCH_TRY(conn_new(cfg, true, &c));
     e = latch__server_start(c);
     if (e != LATCH_OK) {
@@ -384,6 +381,9 @@ void latch_conn_free(latch_conn *c)
     latch__free(c->alloc, c->in, c->in_cap);
     latch__free(c->alloc, c->out, c->out_cap);
     latch_peer_free(c->peer);
+    if (c->session != NULL) {
+        latch__free(c->alloc, c->session, sizeof *c->session);
+    }
     /* latch__free wipes the struct, secrets included. */
     latch__free(&cfg->alloc, c, sizeof *c);
     latch__config_release(cfg);
@@ -583,11 +583,24 @@ static void in_compact(latch_conn *c)
     }
 }
 
+/* A client builds its ClientHello on first use, so that a session can be
+ * set after creation. */
+static latch_err ensure_started(latch_conn *c)
+{
+    latch_err e;
+
+    if (!c->client_pending || c->err != LATCH_OK) {
+        return c->err;
+    }
+    e = latch__client_start(c);
+    return e == LATCH_OK ? LATCH_OK : latch__conn_fail(c, e);
+}
+
 static latch_err entry(latch_conn *c)
 {
     latch__err_clear();
     LATCH_ENSURE(c != NULL, LATCH_ERR_INVALID_ARGUMENT, "connection must not be NULL");
-    return c->err;
+    return ensure_started(c);
 }
 
 /* What feed/input_done return after processing. */
@@ -678,6 +691,7 @@ latch_err latch_conn_output(latch_conn *c, const uint8_t **data, size_t *len)
     *data = NULL;
     *len = 0;
     LATCH_ENSURE(c != NULL, LATCH_ERR_INVALID_ARGUMENT, "connection must not be NULL");
+    LATCH_IGNORE(ensure_started(c)); /* a failure leaves its alert in the output */
     if (c->out != NULL && c->out_tail > c->out_head) {
         *data = c->out + c->out_head;
         *len = c->out_tail - c->out_head;
@@ -826,7 +840,7 @@ unsigned latch_conn_state(const latch_conn *c)
     if (c == NULL) {
         return LATCH_STATE_CLOSED | LATCH_STATE_FAILED;
     }
-    if (c->out != NULL && c->out_tail > c->out_head) {
+    if ((c->out != NULL && c->out_tail > c->out_head) || c->client_pending) {
         st |= LATCH_STATE_HAS_OUTPUT;
     }
     if (c->app_len > 0) {
@@ -951,4 +965,69 @@ const latch_error_info *latch_last_error(void)
     info.line = l->line;
     info.detail = l->detail;
     return &info;
+}
+
+/* ---- Sessions and exporters ------------------------------------------------------------ */
+
+latch_err latch_conn_set_session(latch_conn *c, const uint8_t *session, size_t len)
+{
+    latch_session *s;
+    latch_err e;
+
+    latch__err_clear();
+    LATCH_ENSURE(c != NULL && session != NULL, LATCH_ERR_INVALID_ARGUMENT, "bad arguments");
+    LATCH_ENSURE(!c->is_server && c->client_pending, LATCH_ERR_BAD_STATE,
+                 "set the session on a client before its ClientHello goes out");
+    s = c->session != NULL ? c->session : latch__alloc(c->alloc, sizeof *s);
+    LATCH_ENSURE(s != NULL, LATCH_ERR_NO_MEMORY, "allocating the session");
+    c->session = s;
+    e = latch_session_decode(latch_rd_make(session, len), s);
+    if (e != LATCH_OK) {
+        latch__free(c->alloc, s, sizeof *s);
+        c->session = NULL;
+    }
+    return e;
+}
+
+latch_err latch_conn_session(const latch_conn *c, uint8_t *buf, size_t cap, size_t *len)
+{
+    uint8_t tmp[LATCH_SESSION_ENCODED_MAX];
+    latch_wr w;
+    latch_err e;
+
+    latch__err_clear();
+    *len = 0;
+    LATCH_ENSURE(c != NULL && !c->is_server, LATCH_ERR_INVALID_ARGUMENT, "sessions are exported by clients");
+    LATCH_ENSURE(c->session != NULL && c->tickets_received > 0, LATCH_ERR_BAD_STATE,
+                 "no session ticket has arrived yet (read some data after the handshake first)");
+    latch_wr_init(&w, tmp, sizeof tmp);
+    e = latch_session_encode(c->session, true, &w);
+    if (e == LATCH_OK) {
+        *len = latch_wr_len(&w);
+        if (*len > cap) {
+            e = LATCH_FAIL(LATCH_ERR_BUFFER_TOO_SMALL, "the session needs %zu bytes", *len);
+        } else {
+            memcpy(buf, tmp, *len);
+        }
+    }
+    latch_wipe(tmp, sizeof tmp);
+    return e;
+}
+
+bool latch_conn_resumed(const latch_conn *c)
+{
+    return c->resumed;
+}
+
+latch_err latch_conn_export_keying_material(const latch_conn *c, const char *label, const uint8_t *context,
+                                            size_t context_len, uint8_t *out, size_t len)
+{
+    latch__err_clear();
+    LATCH_ENSURE(c != NULL && label != NULL && out != NULL, LATCH_ERR_INVALID_ARGUMENT, "bad arguments");
+    LATCH_ENSURE(c->handshake_done && c->err == LATCH_OK && c->version == LATCH_TLS13, LATCH_ERR_BAD_STATE,
+                 "exporters need an established TLS 1.3 connection");
+    LATCH_ENSURE(context != NULL || context_len == 0, LATCH_ERR_INVALID_ARGUMENT, "context is NULL");
+    /* RFC 8446 §7.5: TLS 1.3 treats an absent context as an empty one. */
+    return latch_ks13_export(c->hash, &c->exporter_secret, (const uint8_t *)label, strlen(label),
+                             context != NULL ? context : (const uint8_t *)"", context_len, out, len);
 }

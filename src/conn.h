@@ -17,6 +17,7 @@
 #include "core/err.h"
 #include "core/wipe.h"
 #include "hs/keysched13.h"
+#include "hs/session.h"
 #include "hs/suites.h"
 #include "hs/transcript.h"
 #include "msg/msg.h"
@@ -101,6 +102,12 @@ struct latch_conn {
     latch_secret exporter_secret;
     latch_secret resumption_secret;
     bool key_update_pending; /* we owe the peer a KeyUpdate (it asked) */
+
+    /* Resumption. */
+    bool client_pending;    /* client: the ClientHello is built on first use */
+    bool resumed;           /* this handshake used a PSK */
+    latch_session *session; /* client: session to offer, then the newest ticket received */
+    unsigned tickets_received;
 };
 
 /* ---- Failing -------------------------------------------------------------------- */

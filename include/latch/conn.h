@@ -63,6 +63,45 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_conn_new_client(latch_config *cfg, co
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_conn_new_server(latch_config *cfg, latch_conn **out);
 
+/**
+ * \brief Client: offer a session saved from an earlier connection
+ * (latch_conn_session), so the server may resume it without a full
+ * handshake. Call before the first latch_conn_output/feed (the ClientHello is
+ * built then). A session that has expired, or is for another protocol
+ * version, is silently not offered; if the server declines it, a full
+ * handshake follows.
+ * \return LATCH_OK; LATCH_ERR_DECODE (not session bytes);
+ * LATCH_ERR_BAD_STATE (too late, or a server connection).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_set_session(latch_conn *c, const uint8_t *session, size_t len);
+
+/**
+ * \brief Client: the session to resume this connection later, as bytes (the
+ * newest ticket the server sent). The bytes contain the resumption secret:
+ * store them as carefully as a password. Sessions arrive after the
+ * handshake (TLS 1.3 NewSessionTicket), so read some data first.
+ * \param len receives the length (also on LATCH_ERR_BUFFER_TOO_SMALL).
+ * \return LATCH_OK; LATCH_ERR_BAD_STATE (no ticket received yet);
+ * LATCH_ERR_BUFFER_TOO_SMALL.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_session(const latch_conn *c, uint8_t *buf, size_t cap, size_t *len);
+
+/** \brief Whether the handshake resumed a session (or used an external PSK) instead of certificates. */
+LATCH_API bool latch_conn_resumed(const latch_conn *c);
+
+/**
+ * \brief Keying material exporter (RFC 8446 §7.5): len bytes bound to this
+ * connection, a label and an optional context, which both ends compute alike
+ * (e.g. for channel binding). context NULL and an empty context are the same
+ * in TLS 1.3.
+ * \return LATCH_OK; LATCH_ERR_BAD_STATE before the handshake completes;
+ * LATCH_ERR_INVALID_ARGUMENT (label empty or over 249 bytes, context over
+ * 255... see RFC 8446 §7.1, len over 255 * hash length).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_export_keying_material(const latch_conn *c, const char *label,
+                                                                       const uint8_t *context, size_t context_len,
+                                                                       uint8_t *out, size_t len);
+
 /** \brief Free a connection, wiping every secret; NULL-safe. Does not send close_notify. */
 LATCH_API void latch_conn_free(latch_conn *c);
 

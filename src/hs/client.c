@@ -41,10 +41,15 @@ static uint32_t offered_mask(const latch_conn *c)
     if (hs->alpn_offered) {
         m |= LATCH_XBIT(LATCH_X_ALPN);
     }
+    if (hs->psk_offered) {
+        m |= LATCH_XBIT(LATCH_X_PRE_SHARED_KEY);
+    }
     return m;
 }
 
 /* ---- ClientHello ------------------------------------------------------------------ */
+
+static latch_err build_with_psk(latch_conn *c, latch_wr *w, latch_client_hello_out *ch);
 
 typedef struct ch_arg {
     const uint8_t *pubs[LATCH_HS_MAX_SHARES];
@@ -92,7 +97,73 @@ static latch_err build_client_hello(latch_conn *c, latch_wr *w, const void *arg)
     ch.grease = hs->grease[0];
     ch.grease2 = hs->grease[1];
     ch.no_grease_share = c->did_hrr;
-    return latch_client_hello_build(w, &ch);
+    if (hs->psk_session == NULL) {
+        return latch_client_hello_build(w, &ch);
+    }
+    return build_with_psk(c, w, &ch);
+}
+
+/*
+ * A ClientHello offering a PSK (RFC 8446 §4.2.11): pre_shared_key goes last
+ * with a zeroed binder, then the binder is computed over the transcript so
+ * far and this ClientHello truncated before the binders (§4.2.11.2), and
+ * written in place.
+ */
+static latch_err build_with_psk(latch_conn *c, latch_wr *w, latch_client_hello_out *ch)
+{
+    latch_hs *hs = c->hs;
+    const latch_session *ps = hs->psk_session;
+    const latch_hash_alg *h = latch_provider_hash(c->prov, hs->psk_hash);
+    static const uint8_t modes_dhe[] = {LATCH_PSK_DHE_KE};
+    /* A client that allows psk_ke asks for it first (the server takes the
+     * first mode it accepts). */
+    static const uint8_t modes_both[] = {LATCH_PSK_KE, LATCH_PSK_DHE_KE};
+    uint8_t zero[LATCH_HASH_MAX_LEN] = {0}, th[LATCH_HASH_MAX_LEN], binder[LATCH_HASH_MAX_LEN];
+    latch_psk_identity id;
+    latch_secret bk;
+    latch_ks13 ks;
+    size_t start = latch_wr_len(w), len, blen;
+    uint32_t age = 0;
+    latch_err e;
+
+    LATCH_ENSURE(h != NULL, LATCH_ERR_INTERNAL, "PSK hash missing from the provider");
+    if (!ps->external) {
+        /* §4.2.11.1: the ticket's age in milliseconds, plus ticket_age_add. */
+        int64_t secs = latch__config_now(c->cfg) - ps->issued;
+
+        age = (uint32_t)((uint64_t)(secs > 0 ? secs : 0) * 1000u) + ps->age_add;
+    }
+    memset(&id, 0, sizeof id);
+    id.identity = latch_rd_make(ps->ticket, ps->ticket_len);
+    id.obfuscated_ticket_age = age;
+    id.binder = latch_rd_make(zero, h->digest_len);
+    ch->psks = &id;
+    ch->n_psks = 1;
+    ch->psk_modes = c->cfg->allow_psk_ke ? modes_both : modes_dhe;
+    ch->n_psk_modes = c->cfg->allow_psk_ke ? 2 : 1;
+    LATCH_TRY(latch_client_hello_build(w, ch));
+    len = latch_wr_len(w) - start;
+    blen = latch_client_hello_binders_len(ch);
+    LATCH_ENSURE(blen < len, LATCH_ERR_INTERNAL, "binders longer than the ClientHello");
+    latch_ks13_init(&ks, h);
+    e = latch_ks13_early(&ks, hs->psk.b, hs->psk.len);
+    if (e == LATCH_OK) {
+        e = latch_ks13_binder_key(&ks, ps->external, &bk);
+    }
+    if (e == LATCH_OK) {
+        e = latch_transcript_hash_as(&hs->th, hs->psk_hash, w->buf + start, len - blen, th);
+    }
+    if (e == LATCH_OK) {
+        e = latch_ks13_finished(h, &bk, th, binder);
+    }
+    if (e == LATCH_OK) {
+        memcpy(w->buf + start + len - h->digest_len, binder, h->digest_len);
+    }
+    latch_ks13_wipe(&ks);
+    latch_secret_wipe(&bk);
+    latch_wipe(binder, sizeof binder);
+    hs->psk_offered = e == LATCH_OK;
+    return e;
 }
 
 /* Generate key shares for the groups in hs->share_groups[0..n). */
@@ -147,17 +218,10 @@ static latch_err check_host(const char *name)
     return LATCH_OK;
 }
 
-latch_err latch__client_start(latch_conn *c, const char *server_name);
-
-latch_err latch__client_start(latch_conn *c, const char *server_name)
+latch_err latch__client_init(latch_conn *c, const char *server_name)
 {
     const latch_config *cfg = c->cfg;
-    uint8_t pubs[LATCH_HS_MAX_SHARES][LATCH_KX_MAX_PUB];
-    uint8_t gr[2];
-    ch_arg a;
-    latch_hs *hs;
 
-    memset(&a, 0, sizeof a);
     if (server_name == NULL) {
         LATCH_ENSURE(cfg->insecure_no_verify, LATCH_ERR_INVALID_ARGUMENT,
                      "a server name is needed to verify the server's certificate");
@@ -171,6 +235,55 @@ latch_err latch__client_start(latch_conn *c, const char *server_name)
     }
     LATCH_ENSURE(cfg->max_version == LATCH_TLS13, LATCH_ERR_UNSUPPORTED,
                  "this build of latch speaks TLS 1.3 only as a client; allow TLS 1.3");
+    c->client_pending = true;
+    return LATCH_OK;
+}
+
+/* Which PSK to offer, if any: the session set with latch_conn_set_session
+ * (a TLS 1.3 ticket, still fresh, for a suite hash we offer), else the first
+ * external PSK of the config. */
+static void choose_psk(latch_conn *c)
+{
+    latch_hs *hs = c->hs;
+    const latch_session *cand[1 + 8];
+    size_t n = 0;
+
+    if (c->session != NULL && c->session->version == LATCH_TLS13 &&
+        latch_session_fresh(c->session, latch__config_now(c->cfg)) && c->session->ticket_len > 0) {
+        cand[n++] = c->session;
+    }
+    for (size_t i = 0; i < c->cfg->n_psks; i++) {
+        cand[n++] = &c->cfg->psks[i];
+    }
+    for (size_t i = 0; i < n; i++) {
+        const latch_suite *ps = latch_suite_by_id(cand[i]->suite);
+
+        if (ps == NULL) {
+            continue;
+        }
+        for (size_t j = 0; j < hs->n_offered_suites; j++) {
+            const latch_suite *os = latch_suite_by_id(hs->offered_suites[j]);
+
+            if (os != NULL && os->hash == ps->hash) {
+                hs->psk_session = cand[i];
+                hs->psk_hash = ps->hash;
+                latch_secret_set(&hs->psk, cand[i]->secret.b, cand[i]->secret.len);
+                return;
+            }
+        }
+    }
+}
+
+latch_err latch__client_start(latch_conn *c)
+{
+    const latch_config *cfg = c->cfg;
+    uint8_t pubs[LATCH_HS_MAX_SHARES][LATCH_KX_MAX_PUB];
+    uint8_t gr[2];
+    ch_arg a;
+    latch_hs *hs;
+
+    memset(&a, 0, sizeof a);
+    c->client_pending = false;
     LATCH_TRY(latch__hs_new(c));
     hs = c->hs;
     hs->offered_versions[0] = LATCH_TLS13;
@@ -196,6 +309,7 @@ latch_err latch__client_start(latch_conn *c, const char *server_name)
     for (size_t i = 0; i < cfg->n_groups && hs->n_shares < cfg->key_shares && i < LATCH_HS_MAX_SHARES; i++) {
         hs->share_groups[hs->n_shares++] = cfg->groups[i];
     }
+    choose_psk(c);
     LATCH_TRY(make_shares(c, pubs, &a));
     LATCH_TRY(latch__hs_send(c, LATCH_HS_CLIENT_HELLO, build_client_hello, &a, false));
     LATCH_TRY(latch__hs_flush(c));
@@ -313,8 +427,34 @@ static latch_err client_sh13(latch_conn *c, const latch_server_hello *sh, const 
     latch_err e;
 
     LATCH_TRY(check_hello(c, sh, &s));
+    if (latch_exts_has(&sh->exts, LATCH_X_PRE_SHARED_KEY)) {
+        uint16_t sel;
+
+        LATCH_TRY(latch_ext_psk_sh_parse(sh->exts.data[LATCH_X_PRE_SHARED_KEY], &sel));
+        /* RFC 8446 §4.2.11: an identity we offered, with a suite of its hash. */
+        LATCH_ENSURE(sel == 0, LATCH_ERR_ILLEGAL_PARAMETER, "ServerHello selects a PSK identity we did not offer");
+        LATCH_ENSURE(s->hash == hs->psk_hash, LATCH_ERR_ILLEGAL_PARAMETER,
+                     "ServerHello resumes with a suite whose hash differs from the PSK's");
+        c->resumed = true;
+        c->proofs |= LATCH_PROOF_PSK;
+    }
+    if (c->resumed && !latch_exts_has(&sh->exts, LATCH_X_KEY_SHARE)) {
+        /* psk_ke: no (EC)DHE, allowed only if we offered it. */
+        LATCH_ENSURE(c->cfg->allow_psk_ke, LATCH_ERR_MISSING_EXTENSION,
+                     "ServerHello resumes without key_share but we offered only psk_dhe_ke");
+        LATCH_TRY(use_suite(c, s));
+        LATCH_TRY(latch_transcript_add(&hs->th, m->whole.p, m->whole.len));
+        memcpy(c->server_random, sh->random, 32);
+        c->version = LATCH_TLS13;
+        destroy_shares(c);
+        latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "resumption", 0,
+                          "the server resumes the session (psk_ke: no new key exchange)");
+        LATCH_TRY(latch__tls13_handshake_keys(c, NULL, 0));
+        *next = C13_WAIT_EE;
+        return LATCH_OK;
+    }
     LATCH_ENSURE(latch_exts_has(&sh->exts, LATCH_X_KEY_SHARE), LATCH_ERR_MISSING_EXTENSION,
-                 "ServerHello without key_share (we offered no PSK)");
+                 "ServerHello without key_share");
     LATCH_TRY(latch_ext_key_share_sh_parse(sh->exts.data[LATCH_X_KEY_SHARE], &share));
     for (size_t i = 0; i < hs->n_shares; i++) {
         if (hs->share_groups[i] == share.group) {
@@ -335,7 +475,8 @@ static latch_err client_sh13(latch_conn *c, const latch_server_hello *sh, const 
     destroy_shares(c);
     if (e == LATCH_OK) {
         latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "key exchange", 0,
-                          "%s shared secret computed; handshake keys derived", kx->name);
+                          "%s shared secret computed; handshake keys derived%s", kx->name,
+                          c->resumed ? " (resuming the session: psk_dhe_ke)" : "");
         e = latch__tls13_handshake_keys(c, secret, kx->secret_len);
     } else {
         e = LATCH_FAIL(e, "the server's %s key share is invalid", kx->name);
@@ -397,7 +538,8 @@ static latch_err client_ee(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
         memcpy(c->alpn, proto.p, proto.len);
         c->alpn[proto.len] = '\0';
     }
-    *next = C13_WAIT_CERT_CR;
+    /* A resumed handshake authenticates with the PSK: no certificates. */
+    *next = c->resumed ? C13_WAIT_FINISHED : C13_WAIT_CERT_CR;
     return LATCH_OK;
 }
 
@@ -474,6 +616,12 @@ static latch_err client_fin(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     uint8_t th[LATCH_HASH_MAX_LEN];
 
     LATCH_TRY(latch__tls13_verify_finished(c, m));
+    if (c->resumed) {
+        /* The server proved it holds the PSK; the certificate was checked when
+         * the session was made (if it was: --insecure sessions say so). */
+        c->verify_result = hs->psk_session->external || hs->psk_session->verified ? LATCH_OK
+                                                                                   : LATCH_ERR_CERT_UNKNOWN;
+    }
     LATCH_TRY(latch__tls13_app_secrets(c));
     LATCH_TRY(latch__conn_set_keys13(c, false, &hs->s_ap, "application"));
     if (!hs->sent_ccs && hs->session_id_len > 0) {
@@ -502,9 +650,38 @@ static latch_err client_nst(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 {
     latch_new_session_ticket nst;
 
+    latch_session *s;
+    latch_err e;
+
     LATCH_TRY(latch_new_session_ticket_parse(m->body, &nst));
-    /* Resumption is not offered yet: the ticket is validated and dropped. */
     *next = c->state;
+    if (nst.ticket.len > LATCH_TICKET_MAX) {
+        return LATCH_OK; /* larger than we keep: ignore it */
+    }
+    s = c->session != NULL ? c->session : latch__alloc(c->alloc, sizeof *s);
+    LATCH_ENSURE(s != NULL, LATCH_ERR_NO_MEMORY, "allocating the session");
+    c->session = s;
+    latch_session_wipe(s);
+    s->version = LATCH_TLS13;
+    s->suite = c->suite->id;
+    /* RFC 8446 §4.6.1: the PSK is derived from resumption_master_secret and the nonce. */
+    e = latch_ks13_resumption_psk(c->hash, &c->resumption_secret, nst.nonce.p, nst.nonce.len, &s->secret);
+    if (e != LATCH_OK) {
+        latch_session_wipe(s);
+        return e;
+    }
+    s->issued = latch__config_now(c->cfg);
+    s->lifetime = nst.lifetime;
+    s->age_add = nst.age_add;
+    s->max_early_data = nst.max_early_data;
+    s->verified = c->verify_result == LATCH_OK;
+    s->alpn_len = (uint8_t)strlen(c->alpn);
+    memcpy(s->alpn, c->alpn, s->alpn_len);
+    s->sni_len = (uint8_t)strlen(c->server_name);
+    memcpy(s->sni, c->server_name, s->sni_len);
+    memcpy(s->ticket, nst.ticket.p, nst.ticket.len);
+    s->ticket_len = (uint16_t)nst.ticket.len;
+    c->tickets_received++;
     return LATCH_OK;
 }
 
@@ -520,7 +697,8 @@ static latch_err client_key_update(latch_conn *c, const latch_hs_msg *m, uint8_t
 static const latch_hs_edge edges[] = {
     {C_WAIT_SH, HS, LATCH_HS_SERVER_HELLO, client_sh, LATCH_S(C_WAIT_SH) | LATCH_S(C13_WAIT_EE),
      LATCH_HSF_OWN_TRANSCRIPT},
-    {C13_WAIT_EE, HS, LATCH_HS_ENCRYPTED_EXTENSIONS, client_ee, LATCH_S(C13_WAIT_CERT_CR), 0},
+    {C13_WAIT_EE, HS, LATCH_HS_ENCRYPTED_EXTENSIONS, client_ee, LATCH_S(C13_WAIT_CERT_CR) | LATCH_S(C13_WAIT_FINISHED),
+     0},
     {C13_WAIT_CERT_CR, HS, LATCH_HS_CERTIFICATE, client_cert, LATCH_S(C13_WAIT_CV), 0},
     {C13_WAIT_CERT_CR, HS, LATCH_HS_CERTIFICATE_REQUEST, client_cr, LATCH_S(C13_WAIT_CERT), 0},
     {C13_WAIT_CERT, HS, LATCH_HS_CERTIFICATE, client_cert, LATCH_S(C13_WAIT_CV), 0},

@@ -102,6 +102,11 @@ struct latch_hs {
     bool cert_requested;
     bool sni_sent;
     bool alpn_offered;
+    const latch_session *psk_session; /* client: the session or external PSK offered */
+    latch_secret psk;                 /* the PSK of the offered / accepted session */
+    uint8_t psk_hash;                 /* its hash (LATCH_HASH_*) */
+    bool psk_offered;
+    bool psk_dhe;                     /* psk_dhe_ke (else psk_ke) */
 
     /* Server. */
     const latch_chain *chain; /* chosen identity (owned by the config) */
@@ -110,7 +115,16 @@ struct latch_hs {
     bool sni_matched;
     uint8_t cr_context[8];     /* certificate_request_context we sent, if any */
     size_t cr_context_len;
+    latch_session psk_accepted; /* server: the session a PSK resumed */
+    int psk_index;              /* its place in the client's list, -1 if none */
 };
+
+/** Client: check and keep the server name; the ClientHello waits for first use. */
+LATCH_MUST_CHECK latch_err latch__client_init(latch_conn *c, const char *server_name);
+/** Client: build and queue the ClientHello (first output/feed). */
+LATCH_MUST_CHECK latch_err latch__client_start(latch_conn *c);
+/** Server: wait for a ClientHello. */
+LATCH_MUST_CHECK latch_err latch__server_start(latch_conn *c);
 
 /** Allocate the handshake state and start the transcript. */
 LATCH_MUST_CHECK latch_err latch__hs_new(latch_conn *c);

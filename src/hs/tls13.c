@@ -16,7 +16,7 @@ latch_err latch__tls13_handshake_keys(latch_conn *c, const uint8_t *dhe, size_t 
 
     /* RFC 8446 §7.1: Early Secret (no PSK), then Handshake Secret from (EC)DHE. */
     latch_ks13_init(&hs->ks, c->hash);
-    LATCH_TRY(latch_ks13_early(&hs->ks, NULL, 0));
+    LATCH_TRY(c->resumed ? latch_ks13_early(&hs->ks, hs->psk.b, hs->psk.len) : latch_ks13_early(&hs->ks, NULL, 0));
     LATCH_TRY(latch_ks13_handshake(&hs->ks, dhe, dhe_len));
     LATCH_TRY(latch_transcript_hash(&hs->th, th));
     LATCH_TRY(latch_ks13_derive(&hs->ks, LATCH_KS13_C_HS_TRAFFIC, th, &hs->c_hs));
