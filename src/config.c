@@ -86,6 +86,12 @@ latch_err latch_config_new_ex(const latch_provider *prov, const latch_allocator 
         latch__free(alloc, cfg, sizeof *cfg);
         return LATCH_FAIL(LATCH_ERR_INTERNAL, "initialising the ticket keys");
     }
+    if (latch_replay_init(&cfg->replay, &cfg->alloc) != LATCH_OK) {
+        latch_ticket_keys_cleanup(&cfg->ticket_keys);
+        pthread_mutex_destroy(&cfg->freeze_lock);
+        latch__free(alloc, cfg, sizeof *cfg);
+        return LATCH_FAIL(LATCH_ERR_INTERNAL, "initialising the replay store");
+    }
     cfg->max_hs_msg = 65536;
     cfg->max_chain_len = 10;
     cfg->max_empty_records = 32;
@@ -103,6 +109,7 @@ static void config_destroy(latch_config *cfg)
     latch_trust_free(cfg->trust);
     latch_cache_free(cfg->cache);
     latch_ticket_keys_cleanup(&cfg->ticket_keys);
+    latch_replay_cleanup(&cfg->replay);
     latch__free(&alloc, cfg->psks, cfg->n_psks * sizeof *cfg->psks);
     pthread_mutex_destroy(&cfg->freeze_lock);
     latch__free(&alloc, cfg, sizeof *cfg);

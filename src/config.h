@@ -5,6 +5,7 @@
 #include <latch/config.h>
 
 #include "hs/cache.h"
+#include "hs/replay.h"
 #include "hs/ticket.h"
 #include "x509/cert.h"
 #include "x509/trust.h"
@@ -60,6 +61,7 @@ struct latch_config {
     latch_cache *cache;        /* server sessions (LATCH_SESSIONS_CACHE), made at freeze */
     bool allow_psk_ke;
     uint32_t max_early_data;
+    latch_replay replay;       /* 0-RTT ClientHello recording (stateless tickets) */
     latch_session *psks;       /* external PSKs (identity in sid/ticket fields) */
     size_t n_psks;
 

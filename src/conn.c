@@ -384,6 +384,7 @@ void latch_conn_free(latch_conn *c)
     if (c->session != NULL) {
         latch__free(c->alloc, c->session, sizeof *c->session);
     }
+    latch__free(c->alloc, c->early_buf, c->early_len);
     /* latch__free wipes the struct, secrets included. */
     latch__free(&cfg->alloc, c, sizeof *c);
     latch__config_release(cfg);
@@ -472,8 +473,15 @@ static latch_err handle_handshake(latch_conn *c, latch_rd plain)
 
 static latch_err handle_app_data(latch_conn *c, latch_rd plain)
 {
-    LATCH_ENSURE(c->handshake_done, LATCH_ERR_UNEXPECTED_RECORD,
+    LATCH_ENSURE(c->handshake_done || c->early_reading, LATCH_ERR_UNEXPECTED_RECORD,
                  "application data before the handshake completed");
+    c->app_early = c->early_reading;
+    if (c->early_reading) {
+        /* RFC 8446 §4.2.10: no more than max_early_data_size. */
+        c->early_received += plain.len;
+        LATCH_ENSURE(c->early_received <= c->cfg->max_early_data, LATCH_ERR_UNEXPECTED_MESSAGE,
+                     "more 0-RTT data than max_early_data_size");
+    }
     if (plain.len == 0) {
         c->empty_records++;
         LATCH_ENSURE(c->empty_records <= c->cfg->max_empty_records, LATCH_ERR_TOO_MANY_EMPTY_RECORDS,
@@ -502,6 +510,14 @@ static latch_err handle_record(latch_conn *c, uint8_t *rec, size_t rec_len, cons
     }
     if (c->rd.mode == LATCH_PROT_NONE) {
         type = h->type;
+        if (type == LATCH_CT_APPLICATION_DATA && c->skip_early) {
+            /* After a HelloRetryRequest the client's 0-RTT records arrive
+             * before its second ClientHello: skip them (RFC 8446 §4.2.10). */
+            c->early_skipped += h->len;
+            LATCH_ENSURE(c->early_skipped <= MAX_EARLY_SKIP, LATCH_ERR_UNEXPECTED_RECORD,
+                         "too much early data before the second ClientHello");
+            return LATCH_OK;
+        }
         LATCH_ENSURE(type != LATCH_CT_APPLICATION_DATA, LATCH_ERR_UNEXPECTED_RECORD,
                      "application data before encryption was established");
     } else if (h->type == LATCH_CT_ALERT && c->rd.mode == LATCH_PROT_TLS13 && !c->handshake_done &&
@@ -845,6 +861,9 @@ unsigned latch_conn_state(const latch_conn *c)
     }
     if (c->app_len > 0) {
         st |= LATCH_STATE_HAS_APP_DATA;
+        if (c->app_early) {
+            st |= LATCH_STATE_EARLY_DATA;
+        }
     }
     if (c->handshake_done) {
         st |= LATCH_STATE_HANDSHAKE_DONE;
@@ -1030,4 +1049,24 @@ latch_err latch_conn_export_keying_material(const latch_conn *c, const char *lab
     /* RFC 8446 §7.5: TLS 1.3 treats an absent context as an empty one. */
     return latch_ks13_export(c->hash, &c->exporter_secret, (const uint8_t *)label, strlen(label),
                              context != NULL ? context : (const uint8_t *)"", context_len, out, len);
+}
+
+latch_err latch_conn_write_early(latch_conn *c, const uint8_t *data, size_t len)
+{
+    latch__err_clear();
+    LATCH_ENSURE(c != NULL && data != NULL, LATCH_ERR_INVALID_ARGUMENT, "bad arguments");
+    LATCH_ENSURE(!c->is_server && c->client_pending && c->early_buf == NULL, LATCH_ERR_BAD_STATE,
+                 "early data is written once, by a client, before its ClientHello goes out");
+    LATCH_ENSURE(len >= 1 && len <= LATCH_REC_MAX_PLAIN, LATCH_ERR_INVALID_ARGUMENT,
+                 "early data is 1 to 16384 bytes");
+    c->early_buf = latch__alloc(c->alloc, len);
+    LATCH_ENSURE(c->early_buf != NULL, LATCH_ERR_NO_MEMORY, "allocating the early data");
+    memcpy(c->early_buf, data, len);
+    c->early_len = len;
+    return LATCH_OK;
+}
+
+latch_early_status latch_conn_early_status(const latch_conn *c)
+{
+    return c->early;
 }

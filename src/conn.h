@@ -108,6 +108,14 @@ struct latch_conn {
     bool resumed;           /* this handshake used a PSK */
     latch_session *session; /* client: session to offer, then the newest ticket received */
     unsigned tickets_received;
+
+    /* 0-RTT. */
+    latch_early_status early;
+    uint8_t *early_buf;     /* client: early data to send (or resend) */
+    size_t early_len;
+    bool early_reading;     /* server: application data now is early data */
+    bool app_early;         /* server: the waiting application data arrived early */
+    size_t early_received;
 };
 
 /* ---- Failing -------------------------------------------------------------------- */

@@ -86,6 +86,30 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_conn_set_session(latch_conn *c, const
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_conn_session(const latch_conn *c, uint8_t *buf, size_t cap, size_t *len);
 
+/**
+ * \brief Client: data to send as 0-RTT early data (RFC 8446 §2.3), before
+ * the handshake completes. Call after latch_conn_set_session and before the
+ * first latch_conn_output/feed; data is copied. It is sent only if the
+ * session allows early data of this size; if the server rejects it (or it was
+ * not sent), latch sends it again as ordinary data once the handshake is
+ * done, so the peer receives it exactly once either way. Early data can be
+ * replayed by an attacker to a server that does not defend against it: send
+ * only requests that are safe to repeat.
+ * \return LATCH_OK; LATCH_ERR_BAD_STATE (too late, a server, or called twice);
+ * LATCH_ERR_INVALID_ARGUMENT (empty, or over 16 KiB).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_write_early(latch_conn *c, const uint8_t *data, size_t len);
+
+/** What became of 0-RTT early data. */
+typedef enum latch_early_status {
+    LATCH_EARLY_NONE = 0,  /**< none was sent (client) or offered (server) */
+    LATCH_EARLY_ACCEPTED,  /**< the server accepted it */
+    LATCH_EARLY_REJECTED   /**< the server declined it (a client sends it again after the handshake) */
+} latch_early_status;
+
+/** \brief The fate of 0-RTT data on this connection (final once the handshake is done). */
+LATCH_API latch_early_status latch_conn_early_status(const latch_conn *c);
+
 /** \brief Whether the handshake resumed a session (or used an external PSK) instead of certificates. */
 LATCH_API bool latch_conn_resumed(const latch_conn *c);
 
@@ -118,6 +142,7 @@ LATCH_API void *latch_conn_user(const latch_conn *c);
 #define LATCH_STATE_HANDSHAKE_DONE 0x10u /**< the handshake completed */
 #define LATCH_STATE_CLOSED 0x20u         /**< no more data will arrive (close_notify, or failed) */
 #define LATCH_STATE_FAILED 0x40u         /**< a fatal error occurred (see latch_conn_error) */
+#define LATCH_STATE_EARLY_DATA 0x80u     /**< server: the data waiting to be read arrived as 0-RTT early data */
 
 /** \brief The LATCH_STATE_* flags. */
 LATCH_API unsigned latch_conn_state(const latch_conn *c);

@@ -44,12 +44,16 @@ static uint32_t offered_mask(const latch_conn *c)
     if (hs->psk_offered) {
         m |= LATCH_XBIT(LATCH_X_PRE_SHARED_KEY);
     }
+    if (hs->early_offered) {
+        m |= LATCH_XBIT(LATCH_X_EARLY_DATA);
+    }
     return m;
 }
 
 /* ---- ClientHello ------------------------------------------------------------------ */
 
 static latch_err build_with_psk(latch_conn *c, latch_wr *w, latch_client_hello_out *ch);
+static latch_err send_early(latch_conn *c);
 
 typedef struct ch_arg {
     const uint8_t *pubs[LATCH_HS_MAX_SHARES];
@@ -97,6 +101,7 @@ static latch_err build_client_hello(latch_conn *c, latch_wr *w, const void *arg)
     ch.grease = hs->grease[0];
     ch.grease2 = hs->grease[1];
     ch.no_grease_share = c->did_hrr;
+    ch.early_data = hs->early_offered;
     if (hs->psk_session == NULL) {
         return latch_client_hello_build(w, &ch);
     }
@@ -164,6 +169,32 @@ static latch_err build_with_psk(latch_conn *c, latch_wr *w, latch_client_hello_o
     latch_wipe(binder, sizeof binder);
     hs->psk_offered = e == LATCH_OK;
     return e;
+}
+
+/*
+ * 0-RTT (RFC 8446 §2.3): right after the ClientHello, the compatibility CCS
+ * (D.4), then the early data under client_early_traffic_secret, with the
+ * session's cipher suite.
+ */
+static latch_err send_early(latch_conn *c)
+{
+    latch_hs *hs = c->hs;
+    const latch_suite *s = latch_suite_by_id(hs->psk_session->suite);
+
+    LATCH_ENSURE(s != NULL, LATCH_ERR_INTERNAL, "session suite unknown");
+    c->hash = latch_provider_hash(c->prov, s->hash);
+    c->aead = latch_provider_aead(c->prov, s->aead);
+    LATCH_ENSURE(c->hash != NULL && c->aead != NULL, LATCH_ERR_INTERNAL, "session suite missing from the provider");
+    LATCH_TRY(latch__conn_send_ccs(c));
+    hs->sent_ccs = true;
+    LATCH_TRY(latch__tls13_early_keys(c, true));
+    for (size_t off = 0; off < c->early_len; off += LATCH_REC_MAX_PLAIN) {
+        size_t n = c->early_len - off < LATCH_REC_MAX_PLAIN ? c->early_len - off : LATCH_REC_MAX_PLAIN;
+
+        LATCH_TRY(latch__conn_send_record(c, LATCH_CT_APPLICATION_DATA, c->early_buf + off, n));
+        latch__conn_trace(c, LATCH_TRACE_APP_DATA, true, 0, "early data", n, "%zu bytes of 0-RTT data", n);
+    }
+    return LATCH_OK;
 }
 
 /* Generate key shares for the groups in hs->share_groups[0..n). */
@@ -310,11 +341,17 @@ latch_err latch__client_start(latch_conn *c)
         hs->share_groups[hs->n_shares++] = cfg->groups[i];
     }
     choose_psk(c);
+    /* RFC 8446 §4.2.10: 0-RTT with the first (only) PSK, if its ticket allows this much. */
+    hs->early_offered = c->early_len > 0 && hs->psk_session != NULL && !hs->psk_session->external &&
+                        hs->psk_session->max_early_data >= c->early_len;
     LATCH_TRY(make_shares(c, pubs, &a));
     LATCH_TRY(latch__hs_send(c, LATCH_HS_CLIENT_HELLO, build_client_hello, &a, false));
     LATCH_TRY(latch__hs_flush(c));
     c->wr.version = LATCH_TLS12;
     c->state = C_WAIT_SH;
+    if (hs->early_offered) {
+        LATCH_TRY(send_early(c));
+    }
     return LATCH_OK;
 }
 
@@ -396,6 +433,15 @@ static latch_err client_hrr(latch_conn *c, const latch_server_hello *sh, const l
     c->did_hrr = true;
     hs->hrr_suite = s->id;
     hs->hrr_group = group;
+    if (hs->early_offered) {
+        /* §4.2.10: no early data after a HelloRetryRequest; back to the clear
+         * for the second ClientHello. */
+        hs->early_offered = false;
+        c->early = LATCH_EARLY_REJECTED;
+        latch_rec_dir_clear(&c->wr);
+        c->wr.version = LATCH_TLS12;
+        latch_ks13_wipe(&hs->ks);
+    }
     latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "retry", 0, "the server asks for a new ClientHello%s%s%s",
                       group != 0 ? " with a key share for " : "", group != 0 ? latch_group_name(group) : "",
                       hs->cookie != NULL ? " (and echoes a cookie)" : "");
@@ -525,6 +571,19 @@ static latch_err client_ee(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     if (latch_exts_has(&ee.exts, LATCH_X_SERVER_NAME)) {
         LATCH_TRY(latch_ext_empty_parse(ee.exts.data[LATCH_X_SERVER_NAME]));
     }
+    if (c->hs->early_offered) {
+        if (latch_exts_has(&ee.exts, LATCH_X_EARLY_DATA)) {
+            LATCH_TRY(latch_ext_empty_parse(ee.exts.data[LATCH_X_EARLY_DATA]));
+            c->early = LATCH_EARLY_ACCEPTED;
+        } else {
+            /* Declined: write with the handshake keys from now on. */
+            c->early = LATCH_EARLY_REJECTED;
+            c->hs->early_offered = false;
+            LATCH_TRY(latch__conn_set_keys13(c, true, &c->hs->c_hs, "handshake"));
+        }
+        latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "early data", 0, "the server %s the 0-RTT data",
+                          c->early == LATCH_EARLY_ACCEPTED ? "accepted" : "declined");
+    }
     if (latch_exts_has(&ee.exts, LATCH_X_ALPN)) {
         latch_rd proto, it = latch_rd_make(c->cfg->alpn_wire, c->cfg->alpn_len), ours;
         bool found = false;
@@ -610,6 +669,13 @@ static latch_err client_cv(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     return LATCH_OK;
 }
 
+static latch_err build_eoed(latch_conn *c, latch_wr *w, const void *arg)
+{
+    (void)c;
+    (void)arg;
+    return latch_empty_msg_build(w, LATCH_HS_END_OF_EARLY_DATA);
+}
+
 static latch_err client_fin(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 {
     latch_hs *hs = c->hs;
@@ -628,6 +694,13 @@ static latch_err client_fin(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
         LATCH_TRY(latch__conn_send_ccs(c));
         hs->sent_ccs = true;
     }
+    if (hs->early_offered) {
+        /* §4.5: EndOfEarlyData, still under the early keys, then the handshake keys. */
+        LATCH_TRY(latch__hs_send(c, LATCH_HS_END_OF_EARLY_DATA, build_eoed, NULL, false));
+        LATCH_TRY(latch__hs_flush(c));
+        LATCH_TRY(latch__conn_set_keys13(c, true, &hs->c_hs, "handshake"));
+        hs->early_offered = false;
+    }
     if (hs->cert_requested) {
         LATCH_TRY(latch__tls13_send_cert_and_cv(c, hs->chain, c->sigalg, NULL, 0));
         if (hs->chain == NULL) {
@@ -637,6 +710,14 @@ static latch_err client_fin(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     LATCH_TRY(latch__tls13_send_finished(c));
     LATCH_TRY(latch__hs_flush(c));
     LATCH_TRY(latch__conn_set_keys13(c, true, &hs->c_ap, "application"));
+    /* Early data the server did not take goes again, as ordinary data. */
+    if (c->early_len > 0 && c->early != LATCH_EARLY_ACCEPTED) {
+        for (size_t off = 0; off < c->early_len; off += LATCH_REC_MAX_PLAIN) {
+            size_t n = c->early_len - off < LATCH_REC_MAX_PLAIN ? c->early_len - off : LATCH_REC_MAX_PLAIN;
+
+            LATCH_TRY(latch__conn_send_record(c, LATCH_CT_APPLICATION_DATA, c->early_buf + off, n));
+        }
+    }
     /* RFC 8446 §7.1: resumption_master_secret hashes through the client Finished. */
     LATCH_TRY(latch_transcript_hash(&hs->th, th));
     LATCH_TRY(latch_ks13_derive(&hs->ks, LATCH_KS13_RES_MASTER, th, &c->resumption_secret));

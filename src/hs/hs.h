@@ -107,6 +107,8 @@ struct latch_hs {
     uint8_t psk_hash;                 /* its hash (LATCH_HASH_*) */
     bool psk_offered;
     bool psk_dhe;                     /* psk_dhe_ke (else psk_ke) */
+    bool early_offered;               /* client: early_data sent in the ClientHello */
+    latch_secret c_e;                 /* client_early_traffic_secret */
 
     /* Server. */
     const latch_chain *chain; /* chosen identity (owned by the config) */
@@ -149,6 +151,8 @@ void latch__hs_trace_msg(latch_conn *c, bool sent, uint8_t type, latch_rd whole)
 /* Shared TLS 1.3 pieces (tls13.c). */
 LATCH_MUST_CHECK latch_err latch__tls13_handshake_keys(latch_conn *c, const uint8_t *dhe, size_t dhe_len);
 LATCH_MUST_CHECK latch_err latch__tls13_app_secrets(latch_conn *c);
+/** 0-RTT: the Early Secret from hs->psk and the early traffic keys (write: client, read: server). */
+LATCH_MUST_CHECK latch_err latch__tls13_early_keys(latch_conn *c, bool write);
 LATCH_MUST_CHECK latch_err latch__tls13_send_finished(latch_conn *c);
 LATCH_MUST_CHECK latch_err latch__tls13_verify_finished(latch_conn *c, const latch_hs_msg *m);
 LATCH_MUST_CHECK latch_err latch__tls13_send_cert_and_cv(latch_conn *c, const latch_chain *chain, uint16_t scheme,

@@ -25,7 +25,7 @@
 
 
 static const char *const state_names[S__COUNT] = {
-    "START", "WAIT_CH2", "WAIT_CERT", "WAIT_CV", "WAIT_FINISHED", "CONNECTED",
+    "START", "WAIT_CH2", "WAIT_EOED", "WAIT_CERT", "WAIT_CV", "WAIT_FINISHED", "CONNECTED",
 };
 
 latch_err latch__server_start(latch_conn *c)
@@ -48,6 +48,8 @@ typedef struct choice {
     latch_key_shares shares;
     int psk;       /* index of the accepted PSK identity, -1 if none */
     bool psk_dhe;  /* psk_dhe_ke (else psk_ke) */
+    uint32_t psk_age;  /* the client's obfuscated_ticket_age for it */
+    uint8_t binder_tag[LATCH_REPLAY_TAG]; /* the start of its binder (anti-replay) */
 } choice;
 
 static latch_err pick_version(latch_conn *c, const latch_client_hello *ch)
@@ -314,6 +316,8 @@ static latch_err pick_psk(latch_conn *c, const latch_client_hello *ch, const lat
         out->suite = suite;
         out->psk = (int)i;
         out->psk_dhe = dhe;
+        out->psk_age = offered.e[i].obfuscated_ticket_age;
+        memcpy(out->binder_tag, offered.e[i].binder.p, LATCH_REPLAY_TAG);
         latch_secret_set(&hs->psk, s->secret.b, s->secret.len);
         return LATCH_OK;
     }
@@ -427,6 +431,7 @@ static latch_err build_ee(latch_conn *c, latch_wr *w, const void *arg)
     (void)arg;
     memset(&ee, 0, sizeof ee);
     ee.server_name_ack = c->hs->sni_matched;
+    ee.early_data = c->early == LATCH_EARLY_ACCEPTED;
     if (c->alpn[0] != '\0') {
         uint8_t *wire = c->hs->out; /* unused: ALPN is written from alpn_buf below */
 
@@ -475,6 +480,36 @@ static latch_err build_cr(latch_conn *c, latch_wr *w, const void *arg)
     return latch_certificate_request_build(w, &cr);
 }
 
+/*
+ * RFC 8446 §4.2.10 and §8: accept 0-RTT only for the first PSK identity, a
+ * resumption ticket that allows it, the very suite and ALPN of the session,
+ * no HelloRetryRequest, a ticket age that matches ours within 10 seconds,
+ * and a ClientHello not seen before (single-use cache entries, or the
+ * recorded binders for stateless tickets).
+ */
+static bool accept_early(latch_conn *c, const latch_client_hello *ch, const choice *cho)
+{
+    latch_config *cfg = c->cfg;
+    const latch_session *s = &c->hs->psk_accepted;
+    int64_t now = latch__config_now(cfg);
+    int64_t client_ms, server_ms;
+
+    if (!latch_exts_has(&ch->exts, LATCH_X_EARLY_DATA) || cfg->max_early_data == 0 || cho->psk != 0 ||
+        s->external || s->max_early_data == 0 || c->did_hrr || s->suite != cho->suite->id ||
+        s->alpn_len != cho->alpn.len || (s->alpn_len > 0 && memcmp(s->alpn, cho->alpn.p, s->alpn_len) != 0)) {
+        return false;
+    }
+    client_ms = (int64_t)(uint32_t)(cho->psk_age - s->age_add);
+    server_ms = (now - s->issued) * 1000;
+    if (client_ms - server_ms > 10000 || server_ms - client_ms > 10000) {
+        return false;
+    }
+    if (cfg->store == LATCH_SESSIONS_CACHE) {
+        return true; /* the entry was taken: this ticket cannot come again */
+    }
+    return latch_replay_check(&cfg->replay, cho->binder_tag, now, s->issued + (int64_t)s->lifetime + 10);
+}
+
 static latch_err send_flight(latch_conn *c, const latch_client_hello *ch, const choice *cho, uint8_t *next)
 {
     latch_hs *hs = c->hs;
@@ -491,6 +526,16 @@ static latch_err send_flight(latch_conn *c, const latch_client_hello *ch, const 
     if (cho->psk >= 0) {
         c->resumed = true;
         c->proofs |= LATCH_PROOF_PSK;
+    }
+    if (latch_exts_has(&ch->exts, LATCH_X_EARLY_DATA)) {
+        c->early = cho->psk >= 0 && accept_early(c, ch, cho) ? LATCH_EARLY_ACCEPTED : LATCH_EARLY_REJECTED;
+        latch__conn_trace(c, LATCH_TRACE_CHECK, true, 0, "early data", 0, "%s the client's 0-RTT data",
+                          c->early == LATCH_EARLY_ACCEPTED ? "accepting" : "declining");
+    }
+    if (c->early == LATCH_EARLY_ACCEPTED) {
+        /* Early keys from Hash(ClientHello), before the ServerHello joins the transcript. */
+        LATCH_TRY(latch__tls13_early_keys(c, false));
+        c->early_reading = true;
     }
     if (dhe) {
         LATCH_ENSURE(kx != NULL, LATCH_ERR_INTERNAL, "chosen group missing from the provider");
@@ -534,7 +579,7 @@ static latch_err send_flight(latch_conn *c, const latch_client_hello *ch, const 
     latch_wipe(secret, sizeof secret);
     LATCH_TRY(e);
     /* RFC 8446 §4.2.10: 0-RTT we do not accept is skipped, not fatal. */
-    c->skip_early = latch_exts_has(&ch->exts, LATCH_X_EARLY_DATA);
+    c->skip_early = c->early == LATCH_EARLY_REJECTED;
 
     LATCH_TRY(latch__hs_send(c, LATCH_HS_ENCRYPTED_EXTENSIONS, build_ee, NULL, false));
     /* RFC 8446 §4.3.2: no CertificateRequest, Certificate or
@@ -550,7 +595,17 @@ static latch_err send_flight(latch_conn *c, const latch_client_hello *ch, const 
     LATCH_TRY(latch__hs_flush(c));
     LATCH_TRY(latch__tls13_app_secrets(c));
     LATCH_TRY(latch__conn_set_keys13(c, true, &hs->s_ap, "application"));
-    *next = hs->cert_requested ? S13_WAIT_CERT : S13_WAIT_FINISHED;
+    *next = c->early == LATCH_EARLY_ACCEPTED ? S13_WAIT_EOED : hs->cert_requested ? S13_WAIT_CERT : S13_WAIT_FINISHED;
+    return LATCH_OK;
+}
+
+/* §4.5: EndOfEarlyData ends the 0-RTT data; the client's handshake keys follow. */
+static latch_err server_eoed(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
+{
+    LATCH_TRY(latch_empty_msg_parse(m->body));
+    c->early_reading = false;
+    LATCH_TRY(latch__conn_set_keys13(c, false, &c->hs->c_hs, "handshake"));
+    *next = S13_WAIT_FINISHED;
     return LATCH_OK;
 }
 
@@ -727,10 +782,11 @@ static latch_err server_key_update(latch_conn *c, const latch_hs_msg *m, uint8_t
 
 static const latch_hs_edge edges[] = {
     {S_START, HS, LATCH_HS_CLIENT_HELLO, server_ch,
-     LATCH_S(S13_WAIT_CH2) | LATCH_S(S13_WAIT_CERT) | LATCH_S(S13_WAIT_FINISHED),
+     LATCH_S(S13_WAIT_CH2) | LATCH_S(S13_WAIT_EOED) | LATCH_S(S13_WAIT_CERT) | LATCH_S(S13_WAIT_FINISHED),
      LATCH_HSF_OWN_TRANSCRIPT | LATCH_HSF_END_OF_RECORD},
     {S13_WAIT_CH2, HS, LATCH_HS_CLIENT_HELLO, server_ch2, LATCH_S(S13_WAIT_CERT) | LATCH_S(S13_WAIT_FINISHED),
      LATCH_HSF_OWN_TRANSCRIPT | LATCH_HSF_END_OF_RECORD},
+    {S13_WAIT_EOED, HS, LATCH_HS_END_OF_EARLY_DATA, server_eoed, LATCH_S(S13_WAIT_FINISHED), LATCH_HSF_END_OF_RECORD},
     {S13_WAIT_CERT, HS, LATCH_HS_CERTIFICATE, server_cert, LATCH_S(S13_WAIT_CV) | LATCH_S(S13_WAIT_FINISHED), 0},
     {S13_WAIT_CV, HS, LATCH_HS_CERTIFICATE_VERIFY, server_cv, LATCH_S(S13_WAIT_FINISHED), LATCH_HSF_PRIOR_HASH},
     {S13_WAIT_FINISHED, HS, LATCH_HS_FINISHED, server_fin, LATCH_S(S13_CONNECTED),

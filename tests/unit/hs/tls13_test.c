@@ -320,6 +320,162 @@ static void test_exporter(void)
     latch_config_free(sc);
 }
 
+/*
+ * Resume with early data; deliver until both handshakes complete, reading
+ * on the server as data arrives. Returns the bytes the server read, and in
+ * *early_bytes those flagged LATCH_STATE_EARLY_DATA.
+ */
+static size_t run_early(latch_config *cc, latch_config *sc, const uint8_t *sess, size_t n, const char *data,
+                        latch_early_status *cst, latch_early_status *sst, size_t *early_bytes, char *got)
+{
+    tpair p;
+    size_t total = 0;
+
+    *early_bytes = 0;
+    if (tpair_new(&p, cc, sc, "localhost") != LATCH_OK || latch_conn_set_session(p.c, sess, n) != LATCH_OK ||
+        latch_conn_write_early(p.c, (const uint8_t *)data, strlen(data)) != LATCH_OK) {
+        latch_test_fail(__FILE__, __LINE__, "setting up early data failed");
+        tpair_free(&p);
+        return 0;
+    }
+    for (int i = 0; i < 64; i++) {
+        size_t r;
+
+        (void)tpump(p.c, p.s);
+        for (;;) {
+            bool early = (latch_conn_state(p.s) & LATCH_STATE_EARLY_DATA) != 0;
+
+            if (latch_conn_read_app(p.s, (uint8_t *)got + total, 256, &r) != LATCH_OK) {
+                break;
+            }
+            total += r;
+            *early_bytes += early ? r : 0;
+        }
+        (void)tpump(p.s, p.c);
+        if ((latch_conn_state(p.c) & latch_conn_state(p.s) & LATCH_STATE_HANDSHAKE_DONE) &&
+            !(latch_conn_state(p.c) & LATCH_STATE_HAS_OUTPUT) && !(latch_conn_state(p.s) & LATCH_STATE_HAS_APP_DATA)) {
+            break;
+        }
+    }
+    got[total] = '\0';
+    *cst = latch_conn_early_status(p.c);
+    *sst = latch_conn_early_status(p.s);
+    CHECK(latch_conn_resumed(p.s) || *sst != LATCH_EARLY_ACCEPTED);
+    CHECK(latch_conn_error(p.c)->code == LATCH_OK && latch_conn_error(p.s)->code == LATCH_OK);
+    tpair_free(&p);
+    return total;
+}
+
+static void test_early_data(void)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    const char *req = "GET /early HTTP/1.1\r\n\r\n";
+    latch_early_status cs, ss;
+    uint8_t sess[4096];
+    char got[1024];
+    size_t n, eb;
+
+    REQUIRE_OK(latch_config_set_early_data(sc, 16384));
+    n = first_session(cc, sc, sess, sizeof sess);
+    REQUIRE(n > 0);
+    /* Accepted: the server reads it once. */
+    CHECK_EQ(run_early(cc, sc, sess, n, req, &cs, &ss, &eb, got), strlen(req));
+    CHECK_EQ(cs, LATCH_EARLY_ACCEPTED);
+    CHECK_EQ(ss, LATCH_EARLY_ACCEPTED);
+    CHECK_EQ(eb, strlen(req)); /* flagged as early data */
+    CHECK(strcmp(got, req) == 0);
+    /* Reusing a (stateless) ticket with a new ClientHello is allowed. */
+    CHECK_EQ(run_early(cc, sc, sess, n, req, &cs, &ss, &eb, got), strlen(req));
+    CHECK_EQ(ss, LATCH_EARLY_ACCEPTED);
+    /* A replay: the very bytes of a client's first flight, sent to the server
+     * twice. The first server connection takes the early data, the second
+     * refuses it (RFC 8446 §8.2, ClientHello recording). */
+    {
+        latch_conn *c, *s1, *s2;
+        const uint8_t *d;
+        uint8_t flight[8192], buf[256];
+        size_t len, used, r;
+
+        REQUIRE_OK(latch_conn_new_client(cc, "localhost", &c));
+        REQUIRE_OK(latch_conn_set_session(c, sess, n));
+        REQUIRE_OK(latch_conn_write_early(c, (const uint8_t *)req, strlen(req)));
+        REQUIRE_OK(latch_conn_output(c, &d, &len));
+        REQUIRE(len < sizeof flight);
+        memcpy(flight, d, len);
+        REQUIRE_OK(latch_conn_new_server(sc, &s1));
+        REQUIRE_OK(latch_conn_new_server(sc, &s2));
+        CHECK_OK(latch_conn_feed(s1, flight, len, &used));
+        CHECK_EQ(latch_conn_early_status(s1), LATCH_EARLY_ACCEPTED);
+        CHECK(latch_conn_state(s1) & LATCH_STATE_EARLY_DATA);
+        CHECK_OK(latch_conn_read_app(s1, buf, sizeof buf, &r));
+        CHECK_EQ(r, strlen(req));
+        CHECK_OK(latch_conn_feed(s2, flight, len, &used));
+        CHECK_EQ(used, len);
+        CHECK_EQ(latch_conn_early_status(s2), LATCH_EARLY_REJECTED);
+        CHECK(!(latch_conn_state(s2) & LATCH_STATE_HAS_APP_DATA));
+        CHECK_ERR(latch_conn_read_app(s2, buf, sizeof buf, &r), LATCH_ERR_WANT_READ);
+        latch_conn_free(c);
+        latch_conn_free(s1);
+        latch_conn_free(s2);
+    }
+    latch_config_free(sc);
+    latch_config_free(cc);
+}
+
+/* A server that takes no early data: the data is resent after the handshake. */
+static void test_early_declined(void)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    latch_config *sc2;
+    const char *req = "hello early";
+    latch_early_status cs, ss;
+    uint8_t sess[4096];
+    char got[1024];
+    size_t n, eb;
+
+    REQUIRE_OK(latch_config_set_early_data(sc, 4));
+    n = first_session(cc, sc, sess, sizeof sess);
+    REQUIRE(n > 0);
+    /* The ticket allows 4 bytes only: the client does not even try. */
+    CHECK_EQ(run_early(cc, sc, sess, n, req, &cs, &ss, &eb, got), strlen(req));
+    CHECK_EQ(cs, LATCH_EARLY_NONE);
+    CHECK_EQ(eb, 0);
+    CHECK(strcmp(got, req) == 0);
+    /* A server that never allowed it: the ticket says 0; full data once. */
+    sc2 = tcfg_server(LATCH_KEY_ECDSA_P256);
+    n = first_session(cc, sc2, sess, sizeof sess);
+    REQUIRE(n > 0);
+    CHECK_EQ(run_early(cc, sc2, sess, n, req, &cs, &ss, &eb, got), strlen(req));
+    CHECK(strcmp(got, req) == 0);
+    latch_config_free(sc);
+    latch_config_free(sc2);
+    latch_config_free(cc);
+}
+
+/* Single-use cache tickets: the second early attempt gets a full handshake. */
+static void test_early_cache(void)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    const char *req = "once";
+    latch_early_status cs, ss;
+    uint8_t sess[4096];
+    char got[1024];
+    size_t n, eb;
+
+    REQUIRE_OK(latch_config_set_early_data(sc, 1024));
+    REQUIRE_OK(latch_config_set_session_store(sc, LATCH_SESSIONS_CACHE, 8));
+    n = first_session(cc, sc, sess, sizeof sess);
+    REQUIRE(n > 0);
+    CHECK_EQ(run_early(cc, sc, sess, n, req, &cs, &ss, &eb, got), strlen(req));
+    CHECK_EQ(ss, LATCH_EARLY_ACCEPTED);
+    CHECK_EQ(run_early(cc, sc, sess, n, req, &cs, &ss, &eb, got), strlen(req));
+    CHECK_EQ(ss, LATCH_EARLY_REJECTED);
+    CHECK_EQ(eb, 0); /* resent after the handshake: ordinary data */
+    CHECK(strcmp(got, req) == 0);
+    latch_config_free(sc);
+    latch_config_free(cc);
+}
+
 static const latch_test cases[] = {
     TEST(test_resume_psk_dhe),
     TEST(test_resume_psk_ke),
@@ -331,6 +487,9 @@ static const latch_test cases[] = {
     TEST(test_external_psk),
     TEST(test_key_update),
     TEST(test_exporter),
+    TEST(test_early_data),
+    TEST(test_early_declined),
+    TEST(test_early_cache),
     {0},
 };
 
