@@ -385,6 +385,7 @@ void latch_conn_free(latch_conn *c)
         latch__free(c->alloc, c->session, sizeof *c->session);
     }
     latch__free(c->alloc, c->early_buf, c->early_len);
+    latch__free(c->alloc, c->early_in, c->early_in_cap);
     /* latch__free wipes the struct, secrets included. */
     latch__free(&cfg->alloc, c, sizeof *c);
     latch__config_release(cfg);
@@ -475,12 +476,23 @@ static latch_err handle_app_data(latch_conn *c, latch_rd plain)
 {
     LATCH_ENSURE(c->handshake_done || c->early_reading, LATCH_ERR_UNEXPECTED_RECORD,
                  "application data before the handshake completed");
-    c->app_early = c->early_reading;
     if (c->early_reading) {
         /* RFC 8446 §4.2.10: no more than max_early_data_size. */
         c->early_received += plain.len;
         LATCH_ENSURE(c->early_received <= c->cfg->max_early_data, LATCH_ERR_UNEXPECTED_MESSAGE,
                      "more 0-RTT data than max_early_data_size");
+        /* Early data waits aside (bounded by max_early_data), so the
+         * handshake goes on whether or not the application reads it now. */
+        if (c->early_in == NULL) {
+            c->early_in_cap = c->cfg->max_early_data;
+            c->early_in = latch__alloc(c->alloc, c->early_in_cap);
+            LATCH_ENSURE(c->early_in != NULL, LATCH_ERR_NO_MEMORY, "allocating the early data buffer");
+        }
+        memcpy(c->early_in + c->early_in_off + c->early_in_len, plain.p, plain.len);
+        c->early_in_len += plain.len;
+        latch__conn_trace(c, LATCH_TRACE_APP_DATA, false, 0, "early data", plain.len, "%zu bytes of 0-RTT data",
+                          plain.len);
+        return LATCH_OK;
     }
     if (plain.len == 0) {
         c->empty_records++;
@@ -740,6 +752,21 @@ latch_err latch_conn_read_app(latch_conn *c, uint8_t *buf, size_t cap, size_t *n
     *n = 0;
     latch__err_clear();
     LATCH_ENSURE(c != NULL && (buf != NULL || cap == 0), LATCH_ERR_INVALID_ARGUMENT, "bad arguments");
+    /* Early data first: it came first. */
+    if (c->early_in_len > 0) {
+        size_t take = cap < c->early_in_len ? cap : c->early_in_len;
+
+        memcpy(buf, c->early_in + c->early_in_off, take);
+        c->early_in_off += take;
+        c->early_in_len -= take;
+        *n = take;
+        if (c->early_in_len == 0) {
+            latch__free(c->alloc, c->early_in, c->early_in_cap);
+            c->early_in = NULL;
+            c->early_in_off = c->early_in_cap = 0;
+        }
+        return LATCH_OK;
+    }
     /* Deliver from successive buffered records until buf is full. */
     while (done < cap && c->app_len > 0) {
         size_t take = cap - done < c->app_len ? cap - done : c->app_len;
@@ -859,11 +886,11 @@ unsigned latch_conn_state(const latch_conn *c)
     if ((c->out != NULL && c->out_tail > c->out_head) || c->client_pending) {
         st |= LATCH_STATE_HAS_OUTPUT;
     }
-    if (c->app_len > 0) {
+    if (c->app_len > 0 || c->early_in_len > 0) {
         st |= LATCH_STATE_HAS_APP_DATA;
-        if (c->app_early) {
-            st |= LATCH_STATE_EARLY_DATA;
-        }
+    }
+    if (c->early_in_len > 0) {
+        st |= LATCH_STATE_EARLY_DATA;
     }
     if (c->handshake_done) {
         st |= LATCH_STATE_HANDSHAKE_DONE;

@@ -114,8 +114,9 @@ struct latch_conn {
     uint8_t *early_buf;     /* client: early data to send (or resend) */
     size_t early_len;
     bool early_reading;     /* server: application data now is early data */
-    bool app_early;         /* server: the waiting application data arrived early */
     size_t early_received;
+    uint8_t *early_in;      /* server: early data not yet read (read before later data) */
+    size_t early_in_off, early_in_len, early_in_cap;
 };
 
 /* ---- Failing -------------------------------------------------------------------- */
