@@ -7,6 +7,7 @@
 #include "core/alloc.h"
 #include "core/ct.h"
 #include "hs/hs.h"
+#include "hs/pha.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -381,6 +382,7 @@ void latch_conn_free(latch_conn *c)
     latch__free(c->alloc, c->in, c->in_cap);
     latch__free(c->alloc, c->out, c->out_cap);
     latch_peer_free(c->peer);
+    latch__pha_free(c);
     if (c->session != NULL) {
         latch__free(c->alloc, c->session, sizeof *c->session);
     }

@@ -108,6 +108,7 @@ struct latch_conn {
     bool resumed;           /* this handshake used a PSK */
     latch_session *session; /* client: session to offer, then the newest ticket received */
     unsigned tickets_received;
+    struct latch_pha *pha;  /* post-handshake authentication state, if possible */
 
     /* 0-RTT. */
     latch_early_status early;

@@ -44,3 +44,58 @@ uint16_t latch__pick_sigalg(const latch_conn *c, latch_u16s peer, latch_pkey_inf
     }
     return 0;
 }
+
+/* Pick our certificate for a CertificateRequest: the first chain whose key
+ * can sign with a scheme the server accepts and, if the server named CAs,
+ * that one of them issued. */
+const latch_chain *latch__pick_client_chain(latch_conn *c, const latch_certificate_request *cr, uint16_t *scheme)
+{
+    const latch_config *cfg = c->cfg;
+    latch_rd dns[64];
+    size_t n_dns = 0;
+
+    if (latch_exts_has(&cr->exts, LATCH_X_CERTIFICATE_AUTHORITIES)) {
+        latch_rd list, it, dn;
+
+        if (latch_ext_cas_parse(cr->exts.data[LATCH_X_CERTIFICATE_AUTHORITIES], &list) == LATCH_OK) {
+            it = list;
+            while (n_dns < 64 && latch_ext_cas_next(&it, &dn)) {
+                dns[n_dns++] = dn;
+            }
+        }
+    }
+    for (size_t i = 0; i < cfg->n_chains; i++) {
+        const latch_chain *ch = cfg->chains[i];
+        uint16_t s = latch__pick_sigalg(c, cr->sigalgs, latch_chain_key_info(ch), true);
+
+        if (s != 0 && (n_dns == 0 || latch_chain_issued_by_any(ch, dns, n_dns))) {
+            *scheme = s;
+            return ch;
+        }
+    }
+    return NULL;
+}
+
+
+size_t latch__cr_lists(latch_conn *c, uint16_t *schemes, latch_rd *cas, size_t *n_cas)
+{
+    const latch_config *cfg = c->cfg;
+    size_t n = 0;
+
+    for (size_t i = 0; i < cfg->n_sigalgs; i++) {
+        const latch_sig_alg *alg = latch_provider_sig(c->prov, cfg->sigalgs[i]);
+
+        if (alg != NULL && alg->tls13) {
+            schemes[n++] = cfg->sigalgs[i];
+        }
+    }
+    *n_cas = 0;
+    if (cfg->trust != NULL) {
+        size_t total = latch_trust_subject_count(cfg->trust);
+
+        for (size_t i = 0; i < total && *n_cas < 64; i++) {
+            cas[(*n_cas)++] = latch_trust_subject(cfg->trust, i);
+        }
+    }
+    return n;
+}
