@@ -58,7 +58,12 @@ static struct {
     double bulk_mib;
     bool wall;
     const char *only;
-} opt = {7, 0.25, 64, false, NULL};
+    const char *profile; /* run one workload on one stack, for perf or callgrind */
+    const char *stack;
+    double seconds;
+    const char *suite;
+    unsigned batch; /* handshakes (or transfer batches) per profiling round */
+} opt = {7, 0.25, 64, false, NULL, NULL, "latch", 5, "TLS_AES_128_GCM_SHA256", 100};
 
 static bool want(const char *section)
 {
@@ -180,19 +185,36 @@ static double spread(const row *r, int who)
     return m > 0 ? 50 * (hi - lo) / m : 0;
 }
 
+/*
+ * latch against OpenSSL, > 1 when latch is better. Both stacks run in every
+ * repetition, under the same load, so the ratio is the median of the
+ * per-repetition ratios (a paired comparison), not the ratio of medians.
+ */
 static bool ratio_of(const row *r, double *out)
 {
-    double l, o;
+    double q[MAX_REPS];
 
     if (!has(r, L) || !has(r, O)) {
         return false;
     }
-    l = med(r, L);
-    o = med(r, O);
-    if (l <= 0 || o <= 0) {
-        return false;
+    if (r->n[L] != r->n[O]) {
+        double l = med(r, L), o = med(r, O);
+
+        if (l <= 0 || o <= 0) {
+            return false;
+        }
+        *out = r->higher_better ? l / o : o / l;
+        return true;
     }
-    *out = r->higher_better ? l / o : o / l;
+    for (unsigned i = 0; i < r->n[L]; i++) {
+        double l = r->v[L][i], o = r->v[O][i];
+
+        if (l <= 0 || o <= 0) {
+            return false;
+        }
+        q[i] = r->higher_better ? l / o : o / l;
+    }
+    *out = median(q, r->n[L]);
     return true;
 }
 
@@ -384,20 +406,35 @@ static void release(prepared *p)
     }
 }
 
+/* Handshakes per turn, and transfer batches per turn, when the stacks take turns. */
+#define HS_CHUNK 8
+#define XFER_CHUNK 16
+
 /* ---- 1 and 2: handshakes ------------------------------------------------------------------ */
 
-/* Median server and client ns per handshake per stack, for the floor comparison. */
+/*
+ * Per repetition, each stack's ns per handshake by side and, for the
+ * full-handshake scenarios, the crypto floor measured in the same
+ * repetition, so the ratio to the floor compares figures taken under the
+ * same load (the machine is shared).
+ */
 typedef struct hs_times {
-    double ns[2][2]; /* [stack][side] */
+    double ns[2][2][MAX_REPS]; /* [stack][side][rep] */
     bool ok[2];
+    bool has_floor;
+    bench_hs_sizes sz;
+    double floor_part[2][BENCH_FLOOR_PARTS][MAX_REPS]; /* [side][part][rep] */
+    double floor_total[2][MAX_REPS];
 } hs_times;
 
-static void run_handshakes(const bench_scenario *sc, const char *metric, const char *label, hs_times *t)
+static void run_handshakes(const bench_scenario *sc, const char *metric, const char *label, hs_times *t,
+                           bool with_floor)
 {
     char name[80], text[96], why[512];
     row *rs[2];
     prepared p;
     unsigned n = 0;
+    void *floor = NULL;
 
     snprintf(name, sizeof name, "%s_server_hs_per_s", metric);
     snprintf(text, sizeof text, "%s, server", label);
@@ -407,6 +444,14 @@ static void run_handshakes(const bench_scenario *sc, const char *metric, const c
     rs[BENCH_CLIENT] = add_row(name, text, U_PER_S, true);
     memset(t, 0, sizeof *t);
     prepare(&p, sc, rs, 2);
+    if (with_floor && bench_latch_hs_sizes(sc, &t->sz)) {
+        floor = bench_floor_new(sc, &t->sz);
+    }
+    if (floor != NULL) {
+        bench_floor warm;
+
+        (void)bench_floor_run(floor, true, 20, &warm);
+    }
 
     /* Warm up each stack, and size the batches to about opt.batch_s of CPU per stack. */
     for (int w = 0; w < 2; w++) {
@@ -428,31 +473,61 @@ static void run_handshakes(const bench_scenario *sc, const char *metric, const c
         }
     }
     n = n < 10 ? 10 : n > 5000 ? 5000 : n;
+    n = (n + HS_CHUNK - 1) / HS_CHUNK * HS_CHUNK;
     for (unsigned rep = 0; rep < opt.reps; rep++) {
-        for (int i = 0; i < 2; i++) {
-            int w = (int)((rep + (unsigned)i) % 2); /* alternate which stack goes first */
-            double ns[2] = {0, 0};
+        double acc[2][2] = {{0, 0}, {0, 0}};                 /* [stack][side] ns */
+        double fpart[2][BENCH_FLOOR_PARTS] = {{0}}, fn[2] = {0, 0}; /* [side] ns sums, handshakes */
 
+        /*
+         * In chunks of a few handshakes, the stacks (and the floor) in
+         * turn: a burst of load on the shared machine then hits both alike.
+         */
+        for (unsigned c = 0; c < n / HS_CHUNK; c++) {
+            for (int i = 0; i < 2; i++) {
+                int w = (int)((rep + c + (unsigned)i) % 2); /* alternate which stack goes first */
+
+                if (p.ok[w] && !bench_handshakes(p.st[w], p.ctx[w], sc, HS_CHUNK,
+                                                 sc->tickets ? &p.session[w] : NULL, acc[w], why, sizeof why)) {
+                    not_available(rs, 2, w, p.st[w], sc, why);
+                    p.ok[w] = false;
+                }
+            }
+            for (int side = 0; side < 2 && floor != NULL; side++) {
+                /* RSA signing dominates the server's floor: half as many keep the time balanced. */
+                unsigned k = sc->key == BENCH_KEY_RSA2048 && side == BENCH_SERVER ? HS_CHUNK / 2 : HS_CHUNK;
+                bench_floor f;
+
+                if (!bench_floor_run(floor, side == BENCH_SERVER, k, &f)) {
+                    bench_die("crypto floor failed for %s", sc->id);
+                }
+                for (int part = 0; part < BENCH_FLOOR_PARTS; part++) {
+                    fpart[side][part] += f.part_ns[part] * k;
+                }
+                fn[side] += k;
+            }
+        }
+        for (int w = 0; w < 2; w++) {
             if (!p.ok[w]) {
                 continue;
             }
-            if (!bench_handshakes(p.st[w], p.ctx[w], sc, n, sc->tickets ? &p.session[w] : NULL, ns, why,
-                                  sizeof why)) {
-                not_available(rs, 2, w, p.st[w], sc, why);
-                p.ok[w] = false;
-                continue;
+            put(rs[BENCH_CLIENT], w, n * 1e9 / acc[w][BENCH_CLIENT]);
+            put(rs[BENCH_SERVER], w, n * 1e9 / acc[w][BENCH_SERVER]);
+            t->ns[w][BENCH_CLIENT][rep] = acc[w][BENCH_CLIENT] / n;
+            t->ns[w][BENCH_SERVER][rep] = acc[w][BENCH_SERVER] / n;
+        }
+        for (int side = 0; side < 2 && floor != NULL; side++) {
+            t->floor_total[side][rep] = 0;
+            for (int part = 0; part < BENCH_FLOOR_PARTS; part++) {
+                t->floor_part[side][part][rep] = fpart[side][part] / fn[side];
+                t->floor_total[side][rep] += t->floor_part[side][part][rep];
             }
-            put(rs[BENCH_CLIENT], w, n * 1e9 / ns[BENCH_CLIENT]);
-            put(rs[BENCH_SERVER], w, n * 1e9 / ns[BENCH_SERVER]);
         }
     }
     for (int w = 0; w < 2; w++) {
-        t->ok[w] = p.ok[w] && has(rs[0], w);
-        if (t->ok[w]) {
-            t->ns[w][BENCH_CLIENT] = 1e9 / med(rs[BENCH_CLIENT], w);
-            t->ns[w][BENCH_SERVER] = 1e9 / med(rs[BENCH_SERVER], w);
-        }
+        t->ok[w] = p.ok[w] && rs[0]->n[w] == opt.reps && rs[1]->n[w] == opt.reps;
     }
+    t->has_floor = floor != NULL;
+    bench_floor_free(floor);
     release(&p);
     fprintf(stderr, "latch-bench: %s: %u handshakes per repetition\n", metric, n);
 }
@@ -484,20 +559,26 @@ static void run_transfer(const bench_scenario *sc, const char *metric, const cha
         }
     }
     for (unsigned rep = 0; rep < opt.reps; rep++) {
-        for (int i = 0; i < 2; i++) {
-            int w = (int)((rep + (unsigned)i) % 2);
-            double ns[2] = {0, 0};
+        double acc[2][2] = {{0, 0}, {0, 0}}; /* [stack][sending, receiving] ns */
 
-            if (!p.ok[w]) {
-                continue;
+        /* The stacks take turns, XFER_CHUNK batches at a time (a connection each). */
+        for (unsigned c = 0; c < (batches + XFER_CHUNK - 1) / XFER_CHUNK; c++) {
+            unsigned k = batches - c * XFER_CHUNK < XFER_CHUNK ? batches - c * XFER_CHUNK : XFER_CHUNK;
+
+            for (int i = 0; i < 2; i++) {
+                int w = (int)((rep + c + (unsigned)i) % 2);
+
+                if (p.ok[w] && !bench_transfer(p.st[w], p.ctx[w], sc, rec, per_batch, k, acc[w], why, sizeof why)) {
+                    not_available(rs, 2, w, p.st[w], sc, why);
+                    p.ok[w] = false;
+                }
             }
-            if (!bench_transfer(p.st[w], p.ctx[w], sc, rec, per_batch, batches, ns, why, sizeof why)) {
-                not_available(rs, 2, w, p.st[w], sc, why);
-                p.ok[w] = false;
-                continue;
+        }
+        for (int w = 0; w < 2; w++) {
+            if (p.ok[w]) {
+                put(rs[0], w, amount * 1e9 / acc[w][0]);
+                put(rs[1], w, amount * 1e9 / acc[w][1]);
             }
-            put(rs[0], w, amount * 1e9 / ns[0]);
-            put(rs[1], w, amount * 1e9 / ns[1]);
         }
     }
     release(&p);
@@ -592,103 +673,61 @@ static void run_memory(void)
 
 /* ---- 6: the crypto floor ------------------------------------------------------------------------------ */
 
-typedef struct floor_report {
-    const char *label;
-    bench_hs_sizes sz;
-    hs_times t;
-    double part_us[2][BENCH_FLOOR_PARTS], total_us[2];
-} floor_report;
-
-static floor_report floors[4];
+static const hs_times *floor_t[3];
+static const char *floor_label[3];
 static unsigned nfloors;
 
 static void print_floors(void)
 {
     for (unsigned i = 0; i < nfloors; i++) {
-        const floor_report *fr = &floors[i];
+        const hs_times *t = floor_t[i];
+        const bench_hs_sizes *sz = &t->sz;
 
         printf("\nCrypto floor, %s (message sizes from latch: CH %zu, SH %zu, EE %zu, Certificate %zu, CV %zu, "
                "Finished %zu bytes)\n",
-               fr->label, fr->sz.ch, fr->sz.sh, fr->sz.ee, fr->sz.cert, fr->sz.cv, fr->sz.fin);
-        printf("  %-28s %10s %10s\n", "us per handshake", "server", "client");
+               floor_label[i], sz->ch, sz->sh, sz->ee, sz->cert, sz->cv, sz->fin);
+        printf("  %-28s %10s %10s\n", "us per handshake (medians)", "server", "client");
         for (int k = 0; k < BENCH_FLOOR_PARTS; k++) {
-            printf("  %-28s %10.1f %10.1f\n", bench_floor_part_names[k], fr->part_us[BENCH_SERVER][k],
-                   fr->part_us[BENCH_CLIENT][k]);
+            printf("  %-28s %10.1f %10.1f\n", bench_floor_part_names[k],
+                   median(t->floor_part[BENCH_SERVER][k], opt.reps) / 1e3,
+                   median(t->floor_part[BENCH_CLIENT][k], opt.reps) / 1e3);
         }
-        printf("  %-28s %10.1f %10.1f\n", "floor (sum)", fr->total_us[BENCH_SERVER], fr->total_us[BENCH_CLIENT]);
+        printf("  %-28s %10.1f %10.1f\n", "floor (sum)", median(t->floor_total[BENCH_SERVER], opt.reps) / 1e3,
+               median(t->floor_total[BENCH_CLIENT], opt.reps) / 1e3);
         for (int w = 0; w < 2; w++) {
-            if (fr->t.ok[w]) {
+            if (t->ok[w]) {
                 printf("  %-28s %10.1f %10.1f\n", w == L ? "latch, whole handshake" : "OpenSSL, whole handshake",
-                       fr->t.ns[w][BENCH_SERVER] / 1e3, fr->t.ns[w][BENCH_CLIENT] / 1e3);
+                       median(t->ns[w][BENCH_SERVER], opt.reps) / 1e3,
+                       median(t->ns[w][BENCH_CLIENT], opt.reps) / 1e3);
             }
         }
     }
 }
 
-static void run_floor(const bench_scenario *sc, const char *metric, const char *label, const hs_times *t)
+/* Each stack's time per handshake over the floor of the same repetition; the median of those ratios. */
+static void floor_rows(const char *metric, const char *label, const hs_times *t)
 {
-    bench_hs_sizes sz;
-    char name[80], text[96];
-    row *rs[2];
-    void *f;
-    double parts[2][BENCH_FLOOR_PARTS][MAX_REPS], total[2][MAX_REPS];
+    char name[80], text[128];
 
     for (int s = 1; s >= 0; s--) {
+        row *r;
+
         snprintf(name, sizeof name, "%s_%s_time_over_floor", metric, s == BENCH_SERVER ? "server" : "client");
         snprintf(text, sizeof text, "%s, %s CPU / crypto floor", label, s == BENCH_SERVER ? "server" : "client");
-        rs[s] = add_row(name, text, U_TIMES, false);
-    }
-    if (!bench_latch_hs_sizes(sc, &sz) || (f = bench_floor_new(sc, &sz)) == NULL) {
-        set_na(rs[0], L, "floor not measurable");
-        set_na(rs[1], L, "floor not measurable");
-        set_na(rs[0], O, "floor not measurable");
-        set_na(rs[1], O, "floor not measurable");
-        return;
-    }
-    {
-        bench_floor warm;
-
-        (void)bench_floor_run(f, true, 50, &warm);
-    }
-    for (unsigned rep = 0; rep < opt.reps; rep++) {
-        for (int s = 0; s < 2; s++) {
-            bench_floor fl;
-            unsigned n = sc->key == BENCH_KEY_RSA2048 && s == BENCH_SERVER ? 100 : 400;
-
-            if (!bench_floor_run(f, s == BENCH_SERVER, n, &fl)) {
-                bench_die("crypto floor failed for %s", sc->id);
-            }
-            for (int k = 0; k < BENCH_FLOOR_PARTS; k++) {
-                parts[s][k][rep] = fl.part_ns[k];
-            }
-            total[s][rep] = fl.total_ns;
-        }
-    }
-    bench_floor_free(f);
-    /* The breakdown is printed after the table (print_floors). */
-    if (nfloors < sizeof floors / sizeof floors[0]) {
-        floor_report *fr = &floors[nfloors++];
-
-        fr->label = label;
-        fr->sz = sz;
-        fr->t = *t;
-        for (int s = 0; s < 2; s++) {
-            for (int k = 0; k < BENCH_FLOOR_PARTS; k++) {
-                fr->part_us[s][k] = median(parts[s][k], opt.reps) / 1e3;
-            }
-            fr->total_us[s] = median(total[s], opt.reps) / 1e3;
-        }
-    }
-    for (int s = 0; s < 2; s++) {
-        double fl = median(total[s], opt.reps);
-
+        r = add_row(name, text, U_TIMES, false);
         for (int w = 0; w < 2; w++) {
-            if (t->ok[w]) {
-                put(rs[s], w, t->ns[w][s] / fl);
-            } else {
-                set_na(rs[s], w, "no handshake figure");
+            if (!t->has_floor || !t->ok[w]) {
+                set_na(r, w, t->has_floor ? "no handshake figure" : "floor not measured");
+                continue;
+            }
+            for (unsigned rep = 0; rep < opt.reps; rep++) {
+                put(r, w, t->ns[w][s][rep] / t->floor_total[s][rep]);
             }
         }
+    }
+    if (t->has_floor && nfloors < 3) {
+        floor_t[nfloors] = t;
+        floor_label[nfloors++] = label;
     }
 }
 
@@ -772,8 +811,75 @@ static void print_machine(void)
     printf("machine: %s, %ld CPUs online, %s %s %s\n", model, sysconf(_SC_NPROCESSORS_ONLN), u.sysname, u.release,
            u.machine);
     printf("build: %s, compiler %s; clock %s (a read costs %llu ns, subtracted per span); %u repetitions, "
-           "medians (± half the range)\n",
+           "medians (± half the range); ratio = median of the per-repetition ratios\n",
            BENCH_BUILD_TYPE, __VERSION__, bench_clock_name(), (unsigned long long)bench_clock_overhead(), opt.reps);
+    if (strcmp(BENCH_BUILD_TYPE, "Release") != 0 && strcmp(BENCH_BUILD_TYPE, "RelWithDebInfo") != 0) {
+        printf("WARNING: latch is not built optimised here (%s): its figures mean little\n", BENCH_BUILD_TYPE);
+    }
+}
+
+/*
+ * --profile: one workload on one stack, nothing else, for a profiler:
+ *   hs     X25519 + ECDSA P-256 full handshakes
+ *   rsa    X25519 + RSA-2048 full handshakes
+ *   bulk   16 KiB writes, client to server (--suite picks the suite)
+ *   small  100-byte writes
+ * Each side's calls run inside side_client_* / side_server_* (run.c).
+ */
+static int run_profile(void)
+{
+    const bench_stack *st = strcmp(opt.stack, "openssl") == 0 ? &bench_openssl : &bench_latch;
+    bench_scenario sc = strcmp(opt.profile, "rsa") == 0 ? sc_rsa : sc_ecdsa;
+    const char *reason = "unknown";
+    char why[512];
+    double ns[2] = {0, 0};
+    unsigned rounds = 0;
+    void *ctx;
+
+    if (strcmp(opt.profile, "bulk") == 0) {
+        static const struct {
+            const char *name;
+            uint16_t id;
+        } ids[] = {{"TLS_AES_128_GCM_SHA256", LATCH_TLS_AES_128_GCM_SHA256},
+                   {"TLS_AES_256_GCM_SHA384", LATCH_TLS_AES_256_GCM_SHA384},
+                   {"TLS_CHACHA20_POLY1305_SHA256", LATCH_TLS_CHACHA20_POLY1305_SHA256}};
+
+        sc.suite_id = 0;
+        for (size_t i = 0; i < 3; i++) {
+            if (strcmp(opt.suite, ids[i].name) == 0) {
+                sc.suite = ids[i].name;
+                sc.suite_id = ids[i].id;
+            }
+        }
+        if (sc.suite_id == 0) {
+            bench_die("unknown TLS 1.3 suite %s", opt.suite);
+        }
+    }
+    ctx = st->ctx_new(&sc, &reason);
+    if (ctx == NULL) {
+        bench_die("%s cannot run %s: %s", st->name, sc.id, reason);
+    }
+    do {
+        bool ok;
+
+        if (strcmp(opt.profile, "hs") == 0 || strcmp(opt.profile, "rsa") == 0) {
+            ok = bench_handshakes(st, ctx, &sc, opt.batch, NULL, ns, why, sizeof why);
+        } else if (strcmp(opt.profile, "bulk") == 0) {
+            ok = bench_transfer(st, ctx, &sc, 16384, 16, opt.batch, ns, why, sizeof why);
+        } else if (strcmp(opt.profile, "small") == 0) {
+            ok = bench_transfer(st, ctx, &sc, 100, 256, opt.batch, ns, why, sizeof why);
+        } else {
+            bench_die("unknown --profile workload %s", opt.profile);
+        }
+        if (!ok) {
+            bench_die("%s", why);
+        }
+        rounds++;
+    } while ((ns[0] + ns[1]) / 1e9 < opt.seconds);
+    st->ctx_free(ctx);
+    printf("%s, %s: %u rounds, client/sender %.3f s, server/receiver %.3f s\n", st->name, opt.profile, rounds,
+           ns[0] / 1e9, ns[1] / 1e9);
+    return 0;
 }
 
 static void usage(void)
@@ -782,12 +888,16 @@ static void usage(void)
            "  --reps N      repetitions per figure (default 7, at least 5)\n"
            "  --quick       5 repetitions, shorter batches (for a quick look; noisier)\n"
            "  --wall        time with CLOCK_MONOTONIC instead of the thread's CPU clock\n"
-           "  --only LIST   comma-separated sections: hs, resume, tls12, bulk, small, mem, floor\n");
+           "  --only LIST   comma-separated sections: hs, resume, tls12, bulk, small, mem, floor\n"
+           "  --profile W [--stack latch|openssl] [--seconds S] [--batch N] [--suite NAME]\n"
+           "                run one workload (hs, rsa, bulk, small) on one stack, in rounds of N\n"
+           "                handshakes or transfer batches (default 100), for at least S CPU seconds\n"
+           "                (default 5; 0: one round), for perf or callgrind\n");
 }
 
 int main(int argc, char **argv)
 {
-    hs_times t_ecdsa, t_rsa, t_p256, t_dummy;
+    static hs_times t_ecdsa, t_rsa, t_p256, t_dummy;
 
     /* First, before anything touches libcrypto: count every allocation. */
     if (!bench_heap_install()) {
@@ -804,6 +914,16 @@ int main(int argc, char **argv)
             opt.wall = true;
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             opt.only = argv[++i];
+        } else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
+            opt.profile = argv[++i];
+        } else if (strcmp(argv[i], "--stack") == 0 && i + 1 < argc) {
+            opt.stack = argv[++i];
+        } else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
+            opt.seconds = strtod(argv[++i], NULL);
+        } else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc) {
+            opt.batch = (unsigned)strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--suite") == 0 && i + 1 < argc) {
+            opt.suite = argv[++i];
         } else {
             usage();
             return strcmp(argv[i], "--help") == 0 ? 0 : 2;
@@ -814,17 +934,19 @@ int main(int argc, char **argv)
     }
     bench_clock_init(opt.wall);
     bench_pki_init();
+    if (opt.profile != NULL) {
+        return run_profile();
+    }
     print_machine();
     fflush(stdout);
-    memset(&t_ecdsa, 0, sizeof t_ecdsa);
-    t_rsa = t_p256 = t_dummy = t_ecdsa;
 
     if (want("hs") || want("floor")) {
         heading("1. TLS 1.3 full handshakes per second (CPU of each side; TLS_AES_128_GCM_SHA256)");
-        run_handshakes(&sc_ecdsa, "hs13_full_x25519_ecdsa_p256", "X25519, ECDSA P-256", &t_ecdsa);
+        run_handshakes(&sc_ecdsa, "hs13_full_x25519_ecdsa_p256", "X25519, ECDSA P-256", &t_ecdsa, want("floor"));
         if (want("hs")) {
-            run_handshakes(&sc_rsa, "hs13_full_x25519_rsa2048", "X25519, RSA-2048 (rsa_pss_rsae_sha256)", &t_rsa);
-            run_handshakes(&sc_p256, "hs13_full_p256_ecdsa_p256", "secp256r1, ECDSA P-256", &t_p256);
+            run_handshakes(&sc_rsa, "hs13_full_x25519_rsa2048", "X25519, RSA-2048 (rsa_pss_rsae_sha256)", &t_rsa,
+                           want("floor"));
+            run_handshakes(&sc_p256, "hs13_full_p256_ecdsa_p256", "secp256r1, ECDSA P-256", &t_p256, want("floor"));
         }
     }
     if (want("resume") || want("tls12")) {
@@ -833,14 +955,15 @@ int main(int argc, char **argv)
             bench_scenario r = sc_ecdsa;
 
             r.tickets = true;
-            run_handshakes(&r, "hs13_resume_x25519", "TLS 1.3 resumed (psk_dhe_ke, X25519)", &t_dummy);
+            run_handshakes(&r, "hs13_resume_x25519", "TLS 1.3 resumed (psk_dhe_ke, X25519)", &t_dummy, false);
         }
         if (want("tls12")) {
             bench_scenario r = sc_12;
 
-            run_handshakes(&r, "hs12_full_ecdhe_ecdsa", "TLS 1.2 ECDHE-ECDSA-AES128-GCM full (X25519)", &t_dummy);
+            run_handshakes(&r, "hs12_full_ecdhe_ecdsa", "TLS 1.2 ECDHE-ECDSA-AES128-GCM full (X25519)", &t_dummy,
+                           false);
             r.tickets = true;
-            run_handshakes(&r, "hs12_resume_ticket", "TLS 1.2 ticket resumption", &t_dummy);
+            run_handshakes(&r, "hs12_resume_ticket", "TLS 1.2 ticket resumption", &t_dummy, false);
         }
     }
     if (want("bulk")) {
@@ -876,10 +999,10 @@ int main(int argc, char **argv)
     }
     if (want("floor")) {
         heading("6. Time over the crypto floor (lower is better; ratio = OpenSSL/latch)");
-        run_floor(&sc_ecdsa, "hs13_full_x25519_ecdsa_p256", "X25519, ECDSA P-256", &t_ecdsa);
+        floor_rows("hs13_full_x25519_ecdsa_p256", "X25519, ECDSA P-256", &t_ecdsa);
         if (want("hs")) {
-            run_floor(&sc_rsa, "hs13_full_x25519_rsa2048", "X25519, RSA-2048", &t_rsa);
-            run_floor(&sc_p256, "hs13_full_p256_ecdsa_p256", "secp256r1, ECDSA P-256", &t_p256);
+            floor_rows("hs13_full_x25519_rsa2048", "X25519, RSA-2048", &t_rsa);
+            floor_rows("hs13_full_p256_ecdsa_p256", "secp256r1, ECDSA P-256", &t_p256);
         }
     }
     print_table();

@@ -65,19 +65,98 @@ static void pair_cleanup(pair *p)
     bench_chan_free(&p->s2c);
 }
 
+/*
+ * Each side's calls go through its own functions (never inlined), so a
+ * profile can be cut by side: callgrind --toggle-collect='side_server_*',
+ * or perf report --parent='side_server_' (see docs/PERFORMANCE.md).
+ */
+#define NOINLINE __attribute__((noinline))
+
+NOINLINE void side_client_open(pair *p, void *session);
+NOINLINE void side_server_open(pair *p);
+NOINLINE int side_client_step(pair *p);
+NOINLINE int side_server_step(pair *p);
+NOINLINE void side_client_close(pair *p);
+NOINLINE void side_server_close(pair *p);
+NOINLINE int side_client_send(pair *p, const uint8_t *data, size_t rec, unsigned n);
+NOINLINE size_t side_server_recv(pair *p, uint8_t *buf, size_t cap, size_t want, long *last);
+
+void side_client_open(pair *p, void *session)
+{
+    ON(&p->sd[BENCH_CLIENT], p->c = p->st->client_new(p->ctx, &p->s2c, &p->c2s, session));
+}
+
+void side_server_open(pair *p)
+{
+    ON(&p->sd[BENCH_SERVER], p->s = p->st->server_new(p->ctx, &p->c2s, &p->s2c));
+}
+
+int side_client_step(pair *p)
+{
+    int r;
+
+    ON(&p->sd[BENCH_CLIENT], r = p->st->handshake(p->c));
+    return r;
+}
+
+int side_server_step(pair *p)
+{
+    int r;
+
+    ON(&p->sd[BENCH_SERVER], r = p->st->handshake(p->s));
+    return r;
+}
+
+void side_client_close(pair *p)
+{
+    ON(&p->sd[BENCH_CLIENT], p->st->free(p->c));
+    p->c = NULL;
+}
+
+void side_server_close(pair *p)
+{
+    ON(&p->sd[BENCH_SERVER], p->st->free(p->s));
+    p->s = NULL;
+}
+
+/* n writes of rec bytes, each a record copied into the channel; 0 or -1. */
+int side_client_send(pair *p, const uint8_t *data, size_t rec, unsigned n)
+{
+    int r = 0;
+
+    ON(&p->sd[BENCH_CLIENT], for (unsigned i = 0; i < n && r == 0; i++) { r = p->st->write(p->c, data, rec); });
+    return r;
+}
+
+/* Read until want bytes came (or nothing more waits); returns the count, *last the last read's result. */
+size_t side_server_recv(pair *p, uint8_t *buf, size_t cap, size_t want, long *last)
+{
+    size_t got = 0;
+    long k = 0;
+
+    ON(&p->sd[BENCH_SERVER], while (got < want) {
+        k = p->st->read(p->s, buf, cap);
+        if (k <= 0) {
+            break;
+        }
+        got += (size_t)k;
+    });
+    *last = k;
+    return got;
+}
+
 static void pair_open(pair *p, void *session)
 {
     bench_chan_reset(&p->c2s);
     bench_chan_reset(&p->s2c);
-    ON(&p->sd[BENCH_CLIENT], p->c = p->st->client_new(p->ctx, &p->s2c, &p->c2s, session));
-    ON(&p->sd[BENCH_SERVER], p->s = p->st->server_new(p->ctx, &p->c2s, &p->s2c));
+    side_client_open(p, session);
+    side_server_open(p);
 }
 
 static void pair_close(pair *p)
 {
-    ON(&p->sd[BENCH_CLIENT], p->st->free(p->c));
-    ON(&p->sd[BENCH_SERVER], p->st->free(p->s));
-    p->c = p->s = NULL;
+    side_client_close(p);
+    side_server_close(p);
 }
 
 static bool fail(char *why, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -99,10 +178,10 @@ static bool pair_handshake(pair *p, char *why, size_t cap)
 
     for (int round = 0; round < 16 && !(cd == 1 && sdn == 1); round++) {
         if (cd != 1) {
-            ON(&p->sd[BENCH_CLIENT], cd = p->st->handshake(p->c));
+            cd = side_client_step(p);
         }
         if (sdn != 1) {
-            ON(&p->sd[BENCH_SERVER], sdn = p->st->handshake(p->s));
+            sdn = side_server_step(p);
         }
         if (cd < 0 || sdn < 0) {
             return fail(why, cap, "handshake failed: client: %s; server: %s", p->st->error(p->c),
@@ -233,26 +312,16 @@ bool bench_transfer(const bench_stack *st, void *ctx, const bench_scenario *sc, 
     ok = pair_handshake(&p, why, cap);
     p.sd[BENCH_CLIENT].ns = p.sd[BENCH_SERVER].ns = 0;
     for (unsigned b = 0; b < batches && ok; b++) {
-        size_t want = rec * per_batch, got = 0;
-        int r = 0;
+        size_t want = rec * per_batch, got;
         long k = 0;
 
         /* The client writes a batch (each write a record, copied into the channel)... */
-        ON(&p.sd[BENCH_CLIENT], for (unsigned i = 0; i < per_batch && r == 0; i++) {
-            r = st->write(p.c, data, rec);
-        });
-        if (r != 0) {
+        if (side_client_send(&p, data, rec, per_batch) != 0) {
             ok = fail(why, cap, "write failed: %s", st->error(p.c));
             break;
         }
         /* ...then the server reads it all, 16 KiB at a time. */
-        ON(&p.sd[BENCH_SERVER], while (got < want) {
-            k = st->read(p.s, buf, sizeof buf);
-            if (k <= 0) {
-                break;
-            }
-            got += (size_t)k;
-        });
+        got = side_server_recv(&p, buf, sizeof buf, want, &k);
         if (got != want) {
             ok = fail(why, cap, "read %s: %s", k < 0 ? "failed" : "stalled", st->error(p.s));
         }
