@@ -822,6 +822,7 @@ static void print_machine(void)
  * --profile: one workload on one stack, nothing else, for a profiler:
  *   hs     X25519 + ECDSA P-256 full handshakes
  *   rsa    X25519 + RSA-2048 full handshakes
+ *   p256   secp256r1 + ECDSA P-256 full handshakes
  *   bulk   16 KiB writes, client to server (--suite picks the suite)
  *   small  100-byte writes
  * Each side's calls run inside side_client_* / side_server_* (run.c).
@@ -829,7 +830,9 @@ static void print_machine(void)
 static int run_profile(void)
 {
     const bench_stack *st = strcmp(opt.stack, "openssl") == 0 ? &bench_openssl : &bench_latch;
-    bench_scenario sc = strcmp(opt.profile, "rsa") == 0 ? sc_rsa : sc_ecdsa;
+    bench_scenario sc = strcmp(opt.profile, "rsa") == 0    ? sc_rsa
+                        : strcmp(opt.profile, "p256") == 0 ? sc_p256
+                                                           : sc_ecdsa;
     const char *reason = "unknown";
     char why[512];
     double ns[2] = {0, 0};
@@ -862,7 +865,7 @@ static int run_profile(void)
     do {
         bool ok;
 
-        if (strcmp(opt.profile, "hs") == 0 || strcmp(opt.profile, "rsa") == 0) {
+        if (strcmp(opt.profile, "hs") == 0 || strcmp(opt.profile, "rsa") == 0 || strcmp(opt.profile, "p256") == 0) {
             ok = bench_handshakes(st, ctx, &sc, opt.batch, NULL, ns, why, sizeof why);
         } else if (strcmp(opt.profile, "bulk") == 0) {
             ok = bench_transfer(st, ctx, &sc, 16384, 16, opt.batch, ns, why, sizeof why);
@@ -890,7 +893,7 @@ static void usage(void)
            "  --wall        time with CLOCK_MONOTONIC instead of the thread's CPU clock\n"
            "  --only LIST   comma-separated sections: hs, resume, tls12, bulk, small, mem, floor\n"
            "  --profile W [--stack latch|openssl] [--seconds S] [--batch N] [--suite NAME]\n"
-           "                run one workload (hs, rsa, bulk, small) on one stack, in rounds of N\n"
+           "                run one workload (hs, rsa, p256, bulk, small) on one stack, in rounds of N\n"
            "                handshakes or transfer batches (default 100), for at least S CPU seconds\n"
            "                (default 5; 0: one round), for perf or callgrind\n");
 }
