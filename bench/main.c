@@ -593,7 +593,7 @@ static void run_memory(void)
     prepared p, q;
     bench_mem m[3][5]; /* latch, OpenSSL, OpenSSL with RELEASE_BUFFERS; repetitions */
     bool ok[3] = {false, false, false};
-    row *rs[2][4], *rb_rows[2][3], *own[2];
+    row *rs[2][4], *rb_rows[2][3];
     char why[512], name[80], text[96];
     row *all[32];
     unsigned nall = 0;
@@ -654,7 +654,6 @@ static void run_memory(void)
                 put(rb_rows[s][2], O, (double)m[2][rep].idle[s]);
             }
         }
-        own[s] = rs[s][2];
         if (ok[0]) {
             fprintf(stderr, "latch-bench: latch %s idle: %lld B, of which %lld through latch's hook, %lld in "
                             "libcrypto; after free: %lld B\n",
@@ -666,7 +665,6 @@ static void run_memory(void)
                     (long long)m[1][4].after_free[s]);
         }
     }
-    (void)own;
     release(&p);
     release(&q);
 }
