@@ -58,11 +58,6 @@ static void *l_ctx_new(const bench_scenario *sc, const char **why)
     lctx *x;
     latch_err e;
 
-    if (sc->tickets) {
-        /* Hook for resumption: set up tickets here and implement session_get below. */
-        *why = "not implemented yet";
-        return NULL;
-    }
     x = calloc(1, sizeof *x);
     if (x == NULL) {
         bench_die("out of memory");
@@ -80,6 +75,11 @@ static void *l_ctx_new(const bench_scenario *sc, const char **why)
     if (e == LATCH_OK) {
         /* The client verifies the chain against this CA and the name "localhost". */
         e = latch_config_load_ca_mem(x->client, (const uint8_t *)pki->ca, strlen(pki->ca));
+    }
+    /* Like the OpenSSL side: one ticket in resumption scenarios, none otherwise. */
+    if (e == LATCH_OK) {
+        e = sc->tickets ? latch_config_set_tickets(x->server, 1, 7200)
+                        : latch_config_set_session_store(x->server, LATCH_SESSIONS_OFF, 1);
     }
     if (e != LATCH_OK) {
         bench_die("latch config: %s (%s)", latch_err_name(e), latch_last_error()->detail);
@@ -111,14 +111,24 @@ static bench_ep *ep_new(bench_chan *in, bench_chan *out)
     return e;
 }
 
+/* A saved session: the bytes latch_conn_session gives. */
+typedef struct lsession {
+    size_t len;
+    uint8_t bytes[4096];
+} lsession;
+
 static bench_ep *l_client_new(void *ctx, bench_chan *in, bench_chan *out, void *session)
 {
     lctx *x = ctx;
     bench_ep *e = ep_new(in, out);
     latch_err err;
 
-    (void)session; /* resumption: not implemented yet */
     err = latch_conn_new_client(x->client, BENCH_HOST, &e->c);
+    if (err == LATCH_OK && session != NULL) {
+        const lsession *s = session;
+
+        err = latch_conn_set_session(e->c, s->bytes, s->len);
+    }
     if (err != LATCH_OK) {
         /* Reported by the first handshake step (a TLS 1.2-only client, before latch speaks TLS 1.2). */
         e->c = NULL;
@@ -249,7 +259,7 @@ static bool l_negotiated(bench_ep *e, bench_negotiated *out)
     out->suite = latch_conn_cipher_suite(e->c);
     out->group = latch_conn_group(e->c);
     out->sigalg = latch_conn_is_server(e->c) ? latch_conn_sigalg(e->c) : latch_conn_peer_sigalg(e->c);
-    out->resumed = false;
+    out->resumed = latch_conn_resumed(e->c);
     return true;
 }
 
@@ -267,6 +277,28 @@ static const char *l_error(bench_ep *e)
     return e->err;
 }
 
+static void *l_session_get(bench_ep *e)
+{
+    uint8_t b;
+    lsession *s;
+
+    /* Read what follows the handshake (TLS 1.3 tickets come after it). */
+    if (l_read(e, &b, 1) < 0) {
+        return NULL;
+    }
+    s = malloc(sizeof *s);
+    if (s == NULL || latch_conn_session(e->c, s->bytes, sizeof s->bytes, &s->len) != LATCH_OK) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void l_session_free(void *session)
+{
+    free(session);
+}
+
 const bench_stack bench_latch = {
     "latch",
     l_ctx_new,
@@ -277,8 +309,8 @@ const bench_stack bench_latch = {
     l_write,
     l_read,
     l_negotiated,
-    NULL, /* session_get: resumption is not implemented yet */
-    NULL,
+    l_session_get,
+    l_session_free,
     l_free,
     l_error,
 };
