@@ -55,6 +55,7 @@ struct latch_conn {
     size_t in_cap;
     size_t in_head;
     size_t in_len;
+    size_t in_hwm;   /* the most bytes `in` has held: what to wipe when it goes */
     size_t app_off;  /* decrypted application data waiting in `in` */
     size_t app_len;
     latch_hsframe hsf;
