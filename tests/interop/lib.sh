@@ -78,6 +78,7 @@ wait_log() {
 bg() {
     local log=$1
     shift
+    rm -f "$log"
     "$@" >"$log" 2>&1 &
     PIDS+=($!)
 }
@@ -86,6 +87,8 @@ bg() {
 latch_server() {
     local log=$1
     shift
+    # A reused log must not show the previous server's "listening" line.
+    rm -f "$log"
     bg "$log" "$LATCH" server --port 0 --host 127.0.0.1 "$@"
     wait_log "$log" "listening on" || return 1
     PORT=$(sed -n 's/.*listening on .* port \([0-9]*\).*/\1/p' "$log" | head -1)
