@@ -216,6 +216,7 @@ latch_err latch__pha_client_cr(latch_conn *c, const latch_hs_msg *m, uint8_t *ne
     uint8_t th[LATCH_HASH_MAX_LEN], vd[LATCH_HASH_MAX_LEN];
     cert_arg ca;
     fin_arg fa;
+    latch_err e;
 
     /* RFC 8446 §4.6.2: only a client that offered post_handshake_auth may be asked. */
     LATCH_ENSURE(p != NULL, LATCH_ERR_UNEXPECTED_MESSAGE,
@@ -249,8 +250,9 @@ latch_err latch__pha_client_cr(latch_conn *c, const latch_hs_msg *m, uint8_t *ne
     LATCH_TRY(latch_ks13_finished(c->hash, &c->wr_secret, th, vd));
     fa.vd = vd;
     fa.len = c->hash->digest_len;
-    LATCH_TRY(send_msg(c, NULL, LATCH_HS_FINISHED, build_fin, &fa));
+    e = send_msg(c, NULL, LATCH_HS_FINISHED, build_fin, &fa);
     latch_wipe(vd, sizeof vd);
+    LATCH_TRY(e);
     latch__conn_trace(c, LATCH_TRACE_CHECK, true, 0, "post-handshake authentication", 0, "%s",
                       chain != NULL ? "answered the server's request with our certificate"
                                     : "the server asked for a certificate; none fits, answered without one");
