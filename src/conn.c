@@ -266,11 +266,14 @@ latch_err latch__conn_send_ccs(latch_conn *c)
     static const uint8_t one = 1;
     latch_rec_dir clear;
 
-    /* RFC 8446 §5: the compatibility ChangeCipherSpec is never protected. */
+    /* RFC 8446 §5: the compatibility ChangeCipherSpec is never protected;
+     * in TLS 1.2 it travels under the current (initial: null) write state. */
     memset(&clear, 0, sizeof clear);
     clear.mode = LATCH_PROT_NONE;
     LATCH_TRY(send_with(c, &clear, LATCH_CT_CHANGE_CIPHER_SPEC, &one, 1));
-    latch__conn_trace(c, LATCH_TRACE_CCS, true, 0, "ChangeCipherSpec", 1, "middlebox compatibility (RFC 8446 D.4)");
+    latch__conn_trace(c, LATCH_TRACE_CCS, true, 0, "ChangeCipherSpec", 1, "%s",
+                      c->version == LATCH_TLS12 ? "what follows is protected by the new keys (RFC 5246 §7.1)"
+                                                : "middlebox compatibility (RFC 8446 D.4)");
     return LATCH_OK;
 }
 
@@ -303,6 +306,20 @@ latch_err latch__conn_set_keys13(latch_conn *c, bool write, const latch_secret *
     latch_secret_set(write ? &c->wr_secret : &c->rd_secret, secret->b, secret->len);
     latch__conn_trace(c, LATCH_TRACE_KEYS, write, 0, what, 0, "%s keys now protect what this side %s (%s)", what,
                       write ? "sends" : "receives", c->aead->name);
+    return LATCH_OK;
+}
+
+latch_err latch__conn_set_keys12(latch_conn *c, bool write, const uint8_t *key, const uint8_t *iv, size_t iv_len)
+{
+    /* RFC 5246 §7.1: the ChangeCipherSpec record that precedes a read key
+     * change is a record of its own, so no handshake data can straddle it;
+     * check anyway, as for TLS 1.3. */
+    LATCH_ENSURE(write || !latch_hsframe_pending(&c->hsf), LATCH_ERR_NOT_ON_RECORD_BOUNDARY,
+                 "handshake data pending at a ChangeCipherSpec");
+    LATCH_TRY(latch_rec_dir_set12(write ? &c->wr : &c->rd, c->aead, key, iv, iv_len, write));
+    latch__conn_trace(c, LATCH_TRACE_KEYS, write, 0, "session keys", 0,
+                      "the session keys now protect what this side %s (%s)", write ? "sends" : "receives",
+                      c->aead->name);
     return LATCH_OK;
 }
 

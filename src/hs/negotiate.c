@@ -44,3 +44,43 @@ uint16_t latch__pick_sigalg(const latch_conn *c, latch_u16s peer, latch_pkey_inf
     }
     return 0;
 }
+
+/* RFC 5246 §7.4.4 and RFC 8422 §5.5: the ClientCertificateType a key needs. */
+static uint8_t cert_type_of(latch_pkey_info key)
+{
+    switch (key.type) {
+    case LATCH_PKEY_RSA:
+    case LATCH_PKEY_RSA_PSS: return LATCH_CERT_TYPE_RSA_SIGN;
+    case LATCH_PKEY_EC:
+    case LATCH_PKEY_ED25519:
+    case LATCH_PKEY_ED448: return LATCH_CERT_TYPE_ECDSA_SIGN;
+    default: return 0;
+    }
+}
+
+const latch_chain *latch__pick_client_chain(const latch_conn *c, latch_u16s sigalgs, latch_rd cas, latch_rd cert_types,
+                                            bool tls13, uint16_t *scheme)
+{
+    const latch_config *cfg = c->cfg;
+    latch_rd dns[64], it = cas, dn;
+    size_t n_dns = 0;
+
+    *scheme = 0;
+    while (n_dns < 64 && latch_ext_cas_next(&it, &dn)) {
+        dns[n_dns++] = dn;
+    }
+    for (size_t i = 0; i < cfg->n_chains; i++) {
+        const latch_chain *ch = cfg->chains[i];
+        latch_pkey_info key = latch_chain_key_info(ch);
+        uint16_t s = latch__pick_sigalg(c, sigalgs, key, tls13);
+
+        if (s == 0 || (cert_types.len > 0 && !latch_cert_types_has(cert_types, cert_type_of(key)))) {
+            continue;
+        }
+        if (n_dns == 0 || latch_chain_issued_by_any(ch, dns, n_dns)) {
+            *scheme = s;
+            return ch;
+        }
+    }
+    return NULL;
+}

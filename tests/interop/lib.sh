@@ -86,6 +86,9 @@ bg() {
 latch_server() {
     local log=$1
     shift
+    # A log reused from an earlier server must not answer wait_log before
+    # the new server has truncated it.
+    rm -f "$log"
     bg "$log" "$LATCH" server --port 0 --host 127.0.0.1 "$@"
     wait_log "$log" "listening on" || return 1
     PORT=$(sed -n 's/.*listening on .* port \([0-9]*\).*/\1/p' "$log" | head -1)
