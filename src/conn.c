@@ -71,7 +71,19 @@ latch_err latch__conn_peer_alert(latch_conn *c, uint8_t level, uint8_t desc)
     latch_err e;
 
     (void)level;
-    e = LATCH_FAIL(LATCH_ERR_PEER_ALERT, "the peer sent a fatal %s alert (%u)", latch_alert_str(desc), desc);
+    /* A server that asked for a certificate and got none refuses with
+     * certificate_required (TLS 1.3) or handshake_failure (TLS 1.2, RFC
+     * 5246 §7.4.6): tell the user what the alert most likely means. */
+    if (!c->is_server && c->hs != NULL && c->hs->cert_requested && c->hs->chain == NULL &&
+        (desc == LATCH_ALERT_CERTIFICATE_REQUIRED || desc == LATCH_ALERT_HANDSHAKE_FAILURE)) {
+        c->alert_hint = "the server asked for a client certificate and none was configured that fits its request";
+    }
+    if (c->alert_hint != NULL) {
+        e = LATCH_FAIL(LATCH_ERR_PEER_ALERT, "the peer sent a fatal %s alert (%u); %s", latch_alert_str(desc), desc,
+                       c->alert_hint);
+    } else {
+        e = LATCH_FAIL(LATCH_ERR_PEER_ALERT, "the peer sent a fatal %s alert (%u)", latch_alert_str(desc), desc);
+    }
     record_error(c, e);
     c->errinfo.alert = desc;
     c->sent_close = true; /* never answer a fatal alert */
@@ -108,7 +120,8 @@ size_t latch_conn_error_string(const latch_conn *c, char *buf, size_t cap)
         snprintf(alert, sizeof alert, " (sent alert %s)", latch_alert_str(ei->alert));
     }
     if (ei->code == LATCH_ERR_PEER_ALERT) {
-        n = snprintf(buf, cap, "the peer refused the connection%s", alert);
+        n = snprintf(buf, cap, "the peer refused the connection%s%s%s", alert, c->alert_hint != NULL ? ": " : "",
+                     c->alert_hint != NULL ? c->alert_hint : "");
     } else if (ei->detail[0] != '\0') {
         n = snprintf(buf, cap, "%s: %s%s", latch_err_str(ei->code), ei->detail, alert);
     } else {

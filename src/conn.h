@@ -43,6 +43,7 @@ struct latch_conn {
     latch_err err;
     latch_error_info errinfo;
     char err_detail[LATCH_ERR_DETAIL_MAX];
+    const char *alert_hint; /* what a fatal alert received most likely means, or NULL */
 
     /* Record protection, one state per direction. */
     latch_rec_dir rd;

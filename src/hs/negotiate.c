@@ -26,7 +26,7 @@ bool latch__sig_fits_key(const latch_sig_alg *alg, latch_pkey_info info, bool tl
     return true;
 }
 
-uint16_t latch__pick_sigalg(const latch_conn *c, latch_u16s peer, latch_pkey_info key, bool tls13)
+static uint16_t first_fit(const latch_conn *c, latch_u16s peer, latch_pkey_info key, bool tls13)
 {
     const latch_config *cfg = c->cfg;
 
@@ -43,6 +43,20 @@ uint16_t latch__pick_sigalg(const latch_conn *c, latch_u16s peer, latch_pkey_inf
         }
     }
     return 0;
+}
+
+uint16_t latch__pick_sigalg(const latch_conn *c, latch_u16s peer, latch_pkey_info key, bool tls13)
+{
+    uint16_t s = first_fit(c, peer, key, true);
+
+    /* TLS 1.2 lets any ECDSA key sign with any hash (RFC 5246 §7.4.1.4.1);
+     * still prefer the scheme that names the key's own curve, as TLS 1.3
+     * must, so that a P-384 key signs with SHA-384. Then RSASSA-PKCS1-v1_5,
+     * which TLS 1.2 allows. */
+    if (s == 0 && !tls13) {
+        s = first_fit(c, peer, key, false);
+    }
+    return s;
 }
 
 /* RFC 5246 §7.4.4 and RFC 8422 §5.5: the ClientCertificateType a key needs. */
