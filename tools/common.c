@@ -52,6 +52,9 @@ int tool_common_opt(tool_opts *o, int argc, char **argv, int *i)
     } else if (strcmp(a, "--tls1.3") == 0 || strcmp(a, "--tls1_3") == 0) {
         o->min_version = o->max_version = LATCH_TLS13;
         return 1;
+    } else if (strcmp(a, "--legacy-rsa-kx") == 0) {
+        o->legacy_rsa_kx = true;
+        return 1;
     } else if (strcmp(a, "--insecure") == 0 || strcmp(a, "-k") == 0) {
         o->insecure = true;
         return 1;
@@ -120,6 +123,16 @@ latch_config *tool_config(const tool_opts *o, bool server)
     if (o->min_version != 0 && (e = latch_config_set_versions(cfg, o->min_version, o->max_version)) != LATCH_OK) {
         tool_err(cmd, "versions", e);
         goto fail;
+    }
+    /* Before --ciphers, which accepts the RSA key transport names only after it. */
+    if (o->legacy_rsa_kx) {
+        fprintf(stderr, "latch %s: WARNING: --legacy-rsa-kx: TLS 1.2 RSA key transport is allowed; those sessions "
+                        "have no forward secrecy\n",
+                cmd);
+        if ((e = latch_config_enable_legacy_rsa_kx(cfg)) != LATCH_OK) {
+            tool_err(cmd, "--legacy-rsa-kx", e);
+            goto fail;
+        }
     }
     if (o->ciphers != NULL && (e = latch_config_set_ciphers(cfg, o->ciphers)) != LATCH_OK) {
         tool_err(cmd, "--ciphers", e);
@@ -195,6 +208,14 @@ fail:
     return NULL;
 }
 
+const char *tool_kx_name(const latch_conn *c)
+{
+    if (latch_conn_group(c) == 0 && latch_conn_version(c) == LATCH_TLS12) {
+        return "RSA key transport";
+    }
+    return latch_group_name(latch_conn_group(c));
+}
+
 void tool_summary(FILE *f, const latch_conn *c)
 {
     size_t n = latch_conn_peer_cert_count(c);
@@ -203,7 +224,7 @@ void tool_summary(FILE *f, const latch_conn *c)
 
     fprintf(f, "  protocol   %s\n", latch_version_name(latch_conn_version(c)));
     fprintf(f, "  suite      %s\n", latch_suite_name(latch_conn_cipher_suite(c)));
-    fprintf(f, "  group      %s%s\n", latch_group_name(latch_conn_group(c)),
+    fprintf(f, "  group      %s%s\n", tool_kx_name(c),
             latch_conn_hrr(c) ? " (after HelloRetryRequest)" : "");
     if (latch_conn_peer_sigalg(c) != 0) {
         fprintf(f, "  peer sig   %s\n", latch_sigalg_name(latch_conn_peer_sigalg(c)));

@@ -40,7 +40,9 @@ static void start(crafted *k, uint16_t min, uint16_t max, bool rsa_kx)
         abort();
     }
     k->sid_len = k->ch.session_id.len;
-    memcpy(k->sid, k->ch.session_id.p, k->sid_len);
+    if (k->sid_len > 0) {
+        memcpy(k->sid, k->ch.session_id.p, k->sid_len);
+    }
 }
 
 static void finish(crafted *k)
