@@ -135,7 +135,12 @@ latch_config *tool_config(const tool_opts *o, bool server)
         }
     }
     if (o->ciphers != NULL && (e = latch_config_set_ciphers(cfg, o->ciphers)) != LATCH_OK) {
+        bool rsa_kx = strstr(latch_last_error()->detail, "RSA key transport") != NULL;
+
         tool_err(cmd, "--ciphers", e);
+        if (rsa_kx) {
+            fprintf(stderr, "latch %s: add --legacy-rsa-kx to allow RSA key transport (no forward secrecy)\n", cmd);
+        }
         goto fail;
     }
     if (o->groups != NULL && (e = latch_config_set_groups(cfg, o->groups)) != LATCH_OK) {

@@ -151,7 +151,11 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_ciphers(latch_config *cfg,
  * (also "P-256", "prime256v1"), "secp384r1" (also "P-384"), separated by ':'
  * or ','. A client sends key shares for the first two (see
  * latch_config_set_key_shares) and lets the server ask for another by
- * HelloRetryRequest.
+ * HelloRetryRequest. In TLS 1.2 the list also names the curves a client
+ * accepts for a server's ECDSA certificate (RFC 4492 §5.3, RFC 8422): a
+ * latch server picks only a certificate on one of them, and a client that
+ * leaves out its server's curve (say x25519 alone against a P-256
+ * certificate) gets no ECDHE_ECDSA suite.
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_groups(latch_config *cfg, const char *list);
 

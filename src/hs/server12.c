@@ -103,7 +103,7 @@ static uint16_t pick_group(latch_conn *c, bool have_groups, latch_u16s groups)
 
 /* A chain for suite s: the requested name first, then any; its key must
  * fit the suite and, for ECDHE, sign with a scheme the client accepts. */
-static bool pick_chain(latch_conn *c, const latch_suite *s, bool have_sigalgs, latch_u16s sigalgs, const char *host,
+static bool pick_chain(latch_conn *c, const latch_suite *s, latch_u16s sigalgs, latch_u16s groups, const char *host,
                        choice12 *out)
 {
     const latch_config *cfg = c->cfg;
@@ -121,10 +121,16 @@ static bool pick_chain(latch_conn *c, const latch_suite *s, bool have_sigalgs, l
             if (!latch__tls12_key_fits_suite(s, key, &why)) {
                 continue;
             }
+            /* RFC 4492 §5.3 (kept by RFC 8422): "the public key in the
+             * server's certificate MUST respect the client's choice of
+             * elliptic curves". */
+            if (key.type == LATCH_PKEY_EC && groups.r.p != NULL && !latch_u16s_contains(groups, key.group)) {
+                continue;
+            }
             if (s->kx == LATCH_SUITE_KX_ECDHE) {
                 /* RFC 5246 §7.4.1.4.1: without signature_algorithms the
                  * client means SHA-1, which latch does not sign with. */
-                scheme = have_sigalgs ? latch__pick_sigalg(c, sigalgs, key, false) : 0;
+                scheme = sigalgs.r.p != NULL ? latch__pick_sigalg(c, sigalgs, key, false) : 0;
                 if (scheme == 0) {
                     continue;
                 }
@@ -181,7 +187,7 @@ static latch_err negotiate(latch_conn *c, const latch_client_hello *ch, choice12
             }
             common_group = true;
         }
-        if (pick_chain(c, s, have_sigalgs, sigalgs, host, out)) {
+        if (pick_chain(c, s, sigalgs, groups, host, out)) {
             out->suite = s;
             out->group = group;
             return latch__server_pick_alpn(c, ch, &out->alpn);
@@ -195,8 +201,8 @@ static latch_err negotiate(latch_conn *c, const latch_client_hello *ch, choice12
         return LATCH_FAIL(LATCH_ERR_NO_SHARED_GROUP, "none of the client's groups is enabled here");
     }
     return LATCH_FAIL(LATCH_ERR_NO_SHARED_SIGALG,
-                      "no configured certificate fits a TLS 1.2 suite the client offers with a signature scheme it "
-                      "accepts");
+                      "no configured certificate fits a TLS 1.2 suite the client offers (its key type, an ECDSA "
+                      "curve the client lists, a signature scheme it accepts)");
 }
 
 /* ---- The server's flight --------------------------------------------------------------- */

@@ -14,6 +14,7 @@
 #include "hs/hs.h"
 #include "msg/msg.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define CHECK_STR(got, want) CHECK((got) != NULL && strcmp((got), (want)) == 0)
@@ -62,8 +63,16 @@ static void test_matrix(void)
             latch_config *cc = client12(suites[s].key), *sc = tcfg_server(suites[s].key);
             tpair p;
 
+            char list[64];
+
+            /* The certificate's curve must be listed too (RFC 4492 §5.3),
+             * after the group under test so that the server picks that one. */
+            snprintf(list, sizeof list, "%s%s", groups[g],
+                     suites[s].key == LATCH_KEY_ECDSA_P256 && g != 1   ? ":secp256r1"
+                     : suites[s].key == LATCH_KEY_ECDSA_P384 && g != 2 ? ":secp384r1"
+                                                                       : "");
             REQUIRE_OK(latch_config_set_ciphers(cc, suites[s].name));
-            REQUIRE_OK(latch_config_set_groups(cc, groups[g]));
+            REQUIRE_OK(latch_config_set_groups(cc, list));
             REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
             CHECK_OK(tpair_handshake(&p));
             CHECK_EQ(latch_conn_version(p.c), LATCH_TLS12);
@@ -463,7 +472,7 @@ static void test_client_preference(void)
     tpair p;
 
     REQUIRE_OK(latch_config_set_ciphers(cc, "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256"));
-    REQUIRE_OK(latch_config_set_groups(cc, "secp384r1:x25519"));
+    REQUIRE_OK(latch_config_set_groups(cc, "secp384r1:x25519:secp256r1"));
     REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
     CHECK_OK(tpair_handshake(&p));
     CHECK_EQ(latch_conn_cipher_suite(p.s), LATCH_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256);
@@ -488,6 +497,25 @@ static void test_chain_by_suite(void)
     CHECK_OK(tpair_handshake(&p));
     CHECK_EQ(latch_conn_cipher_suite(p.c), LATCH_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384);
     CHECK_EQ(latch_conn_peer_sigalg(p.c), LATCH_SIG_RSA_PSS_RSAE_SHA256);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+/* With a P-384 and a P-256 certificate, the one on a curve the client lists. */
+static void test_chain_by_curve(void)
+{
+    latch_config *cc = client12(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P384);
+    const tpki *p256 = tpki_get(LATCH_KEY_ECDSA_P256);
+    tpair p;
+
+    REQUIRE_OK(latch_config_add_cert_mem(sc, (const uint8_t *)p256->server, strlen(p256->server),
+                                         (const uint8_t *)p256->server_key, strlen(p256->server_key)));
+    REQUIRE_OK(latch_config_set_groups(cc, "x25519:secp256r1"));
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    CHECK_OK(tpair_handshake(&p));
+    CHECK_EQ(latch_conn_peer_sigalg(p.c), LATCH_SIG_ECDSA_SECP256R1_SHA256);
+    CHECK_EQ(latch_conn_group(p.c), LATCH_GROUP_X25519);
     tpair_free(&p);
     latch_config_free(cc);
     latch_config_free(sc);
@@ -543,6 +571,11 @@ static void test_nothing_shared(void)
     cc = client12(LATCH_KEY_ECDSA_P256);
     sc = tcfg_server(LATCH_KEY_ECDSA_P256);
     REQUIRE_OK(latch_config_set_ciphers(cc, "ECDHE-RSA-AES128-GCM-SHA256"));
+    expect_failure(cc, sc, LATCH_ERR_NO_SHARED_SIGALG, LATCH_ALERT_HANDSHAKE_FAILURE);
+    /* RFC 4492 §5.3: the certificate's curve must be one the client lists. */
+    cc = client12(LATCH_KEY_ECDSA_P256);
+    sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    REQUIRE_OK(latch_config_set_groups(cc, "x25519:secp384r1"));
     expect_failure(cc, sc, LATCH_ERR_NO_SHARED_SIGALG, LATCH_ALERT_HANDSHAKE_FAILURE);
     /* A scheme the key cannot make. */
     cc = client12(LATCH_KEY_ECDSA_P256);
@@ -832,6 +865,7 @@ static const latch_test cases[] = {
     TEST(test_fallback_scsv),
     TEST(test_client_preference),
     TEST(test_chain_by_suite),
+    TEST(test_chain_by_curve),
     TEST(test_alpn_sni),
     TEST(test_nothing_shared),
     TEST(test_client_auth),
