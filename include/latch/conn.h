@@ -161,11 +161,16 @@ LATCH_API bool latch_conn_is_server(const latch_conn *c);
 LATCH_API uint16_t latch_conn_version(const latch_conn *c);
 /** \brief The IANA cipher suite once known, else 0. */
 LATCH_API uint16_t latch_conn_cipher_suite(const latch_conn *c);
-/** \brief The key exchange group, else 0. */
+/** \brief The key exchange group, else 0 (also for TLS 1.2 RSA key transport, which has none). */
 LATCH_API uint16_t latch_conn_group(const latch_conn *c);
-/** \brief The signature scheme the server signed with (the client's, on a server, if any). */
+/**
+ * \brief The signature scheme the peer signed with, else 0: on a client the
+ * server's (its CertificateVerify in TLS 1.3, its ServerKeyExchange in TLS
+ * 1.2; none with RSA key transport), on a server the client's
+ * CertificateVerify, if it sent a certificate.
+ */
 LATCH_API uint16_t latch_conn_peer_sigalg(const latch_conn *c);
-/** \brief The signature scheme this endpoint signed with, else 0. */
+/** \brief The signature scheme this endpoint signed with (same messages), else 0. */
 LATCH_API uint16_t latch_conn_sigalg(const latch_conn *c);
 /** \brief The ALPN protocol agreed, or NULL. */
 LATCH_API const char *latch_conn_alpn(const latch_conn *c);
