@@ -81,6 +81,21 @@ latch_err latch_config_new_ex(const latch_provider *prov, const latch_allocator 
     memcpy(cfg->sigalgs, default_sigalgs, sizeof default_sigalgs);
     cfg->n_sigalgs = COUNT(default_sigalgs);
     cfg->time = latch__default_time;
+    cfg->tickets = 2;
+    cfg->ticket_lifetime = 7200;
+    cfg->store = LATCH_SESSIONS_TICKETS;
+    cfg->cache_size = 1024;
+    if (latch_ticket_keys_init(&cfg->ticket_keys, cfg->ticket_lifetime) != LATCH_OK) {
+        pthread_mutex_destroy(&cfg->freeze_lock);
+        latch__free(alloc, cfg, sizeof *cfg);
+        return LATCH_FAIL(LATCH_ERR_INTERNAL, "initialising the ticket keys");
+    }
+    if (latch_replay_init(&cfg->replay, &cfg->alloc) != LATCH_OK) {
+        latch_ticket_keys_cleanup(&cfg->ticket_keys);
+        pthread_mutex_destroy(&cfg->freeze_lock);
+        latch__free(alloc, cfg, sizeof *cfg);
+        return LATCH_FAIL(LATCH_ERR_INTERNAL, "initialising the replay store");
+    }
     cfg->max_hs_msg = 65536;
     cfg->max_chain_len = 10;
     cfg->max_empty_records = 32;
@@ -96,6 +111,10 @@ static void config_destroy(latch_config *cfg)
         latch_chain_free(cfg->chains[i]);
     }
     latch_trust_free(cfg->trust);
+    latch_cache_free(cfg->cache);
+    latch_ticket_keys_cleanup(&cfg->ticket_keys);
+    latch_replay_cleanup(&cfg->replay);
+    latch__free(&alloc, cfg->psks, cfg->n_psks * sizeof *cfg->psks);
     pthread_mutex_destroy(&cfg->freeze_lock);
     latch__free(&alloc, cfg, sizeof *cfg);
 }
@@ -130,6 +149,10 @@ latch_err latch__config_acquire(latch_config *cfg, bool client)
                 cfg->trust = NULL;
             }
         }
+    }
+    /* A server keeping sessions in a cache makes it once, shared by all. */
+    if (e == LATCH_OK && !client && cfg->store == LATCH_SESSIONS_CACHE && cfg->cache == NULL) {
+        e = latch_cache_new(&cfg->alloc, cfg->cache_size, &cfg->cache);
     }
     if (e == LATCH_OK) {
         atomic_store(&cfg->frozen, true);
@@ -505,4 +528,77 @@ latch_err latch_config_set_limit(latch_config *cfg, latch_limit which, size_t va
         return LATCH_OK;
     }
     return LATCH_FAIL(LATCH_ERR_INVALID_ARGUMENT, "unknown limit %d", (int)which);
+}
+
+/* ---- Resumption ---------------------------------------------------------------- */
+
+latch_err latch_config_set_tickets(latch_config *cfg, unsigned count, uint32_t lifetime)
+{
+    LATCH_TRY(writable(cfg));
+    /* RFC 8446 §4.6.1: ticket_lifetime at most 7 days. */
+    LATCH_ENSURE(lifetime >= 1 && lifetime <= 604800, LATCH_ERR_INVALID_ARGUMENT,
+                 "ticket lifetimes are 1 to 604800 seconds (7 days)");
+    LATCH_ENSURE(count <= 16, LATCH_ERR_INVALID_ARGUMENT, "at most 16 tickets per connection");
+    cfg->tickets = count;
+    cfg->ticket_lifetime = lifetime;
+    cfg->ticket_keys.rotate = lifetime;
+    return LATCH_OK;
+}
+
+latch_err latch_config_set_session_store(latch_config *cfg, latch_session_store mode, size_t cache_size)
+{
+    LATCH_TRY(writable(cfg));
+    LATCH_ENSURE(mode == LATCH_SESSIONS_TICKETS || mode == LATCH_SESSIONS_CACHE || mode == LATCH_SESSIONS_OFF,
+                 LATCH_ERR_INVALID_ARGUMENT, "unknown session store");
+    LATCH_ENSURE(cache_size >= 1 && cache_size <= (1u << 20), LATCH_ERR_INVALID_ARGUMENT,
+                 "the cache size must lie in [1, 2^20]");
+    cfg->store = mode;
+    cfg->cache_size = cache_size;
+    return LATCH_OK;
+}
+
+latch_err latch_config_allow_psk_ke(latch_config *cfg, bool allow)
+{
+    LATCH_TRY(writable(cfg));
+    cfg->allow_psk_ke = allow;
+    return LATCH_OK;
+}
+
+latch_err latch_config_set_early_data(latch_config *cfg, uint32_t max_size)
+{
+    LATCH_TRY(writable(cfg));
+    cfg->max_early_data = max_size;
+    return LATCH_OK;
+}
+
+latch_err latch_config_add_psk(latch_config *cfg, const uint8_t *identity, size_t id_len, const uint8_t *key,
+                               size_t key_len, uint16_t suite)
+{
+    const latch_suite *s = latch_suite_by_id(suite);
+    latch_session *n, *psk;
+
+    LATCH_TRY(writable(cfg));
+    LATCH_ENSURE(identity != NULL && id_len >= 1 && id_len <= LATCH_TICKET_MAX, LATCH_ERR_INVALID_ARGUMENT,
+                 "a PSK identity is 1 to 2048 bytes");
+    LATCH_ENSURE(key != NULL && key_len >= 16 && key_len <= LATCH_SECRET_MAX, LATCH_ERR_INVALID_ARGUMENT,
+                 "a PSK is 16 to 64 bytes");
+    LATCH_ENSURE(s != NULL && s->version == LATCH_TLS13, LATCH_ERR_INVALID_ARGUMENT,
+                 "an external PSK is tied to a TLS 1.3 cipher suite");
+    LATCH_ENSURE(cfg->n_psks < 8, LATCH_ERR_INVALID_ARGUMENT, "at most 8 external PSKs");
+    n = latch__alloc(&cfg->alloc, (cfg->n_psks + 1) * sizeof *n);
+    LATCH_ENSURE(n != NULL, LATCH_ERR_NO_MEMORY, "allocating the PSK list");
+    if (cfg->n_psks > 0) {
+        memcpy(n, cfg->psks, cfg->n_psks * sizeof *n);
+    }
+    latch__free(&cfg->alloc, cfg->psks, cfg->n_psks * sizeof *n);
+    cfg->psks = n;
+    psk = &n[cfg->n_psks++];
+    psk->version = LATCH_TLS13;
+    psk->suite = suite;
+    psk->external = true;
+    latch_secret_set(&psk->secret, key, key_len);
+    psk->lifetime = UINT32_MAX;
+    memcpy(psk->ticket, identity, id_len);
+    psk->ticket_len = (uint16_t)id_len;
+    return LATCH_OK;
 }

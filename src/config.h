@@ -4,6 +4,9 @@
 
 #include <latch/config.h>
 
+#include "hs/cache.h"
+#include "hs/replay.h"
+#include "hs/ticket.h"
 #include "x509/cert.h"
 #include "x509/trust.h"
 
@@ -48,6 +51,19 @@ struct latch_config {
     void *keylog_user;
     latch_time_cb time;
     void *time_user;
+
+    /* Resumption. */
+    unsigned tickets;          /* NewSessionTickets a server sends after a TLS 1.3 handshake */
+    uint32_t ticket_lifetime;  /* seconds */
+    latch_session_store store; /* how a server keeps sessions */
+    size_t cache_size;
+    latch_ticket_keys ticket_keys;
+    latch_cache *cache;        /* server sessions (LATCH_SESSIONS_CACHE), made at freeze */
+    bool allow_psk_ke;
+    uint32_t max_early_data;
+    latch_replay replay;       /* 0-RTT ClientHello recording (stateless tickets) */
+    latch_session *psks;       /* external PSKs (identity in sid/ticket fields) */
+    size_t n_psks;
 
     size_t max_hs_msg;
     size_t max_chain_len;

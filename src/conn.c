@@ -361,9 +361,6 @@ static latch_err conn_new(latch_config *cfg, bool server, latch_conn **out)
     return LATCH_OK;
 }
 
-latch_err latch__client_start(latch_conn *c, const char *server_name);
-latch_err latch__server_start(latch_conn *c);
-
 latch_err latch_conn_new_client(latch_config *cfg, const char *server_name, latch_conn **out)
 {
     latch_conn *c;
@@ -371,7 +368,7 @@ latch_err latch_conn_new_client(latch_config *cfg, const char *server_name, latc
 
     latch__err_clear();
     LATCH_TRY(conn_new(cfg, false, &c));
-    e = latch__client_start(c, server_name);
+    e = latch__client_init(c, server_name);
     if (e != LATCH_OK) {
         latch_conn_free(c);
         return e;
@@ -387,8 +384,8 @@ latch_err latch_conn_new_server(latch_config *cfg, latch_conn **out)
 
     latch__err_clear();
     LATCH_ENSURE(cfg != NULL, LATCH_ERR_INVALID_ARGUMENT, "config must not be NULL");
-    LATCH_ENSURE(cfg->n_chains > 0, LATCH_ERR_NO_CERTIFICATE,
-                 "a server needs a certificate chain and key (latch_config_add_cert_file)");
+    LATCH_ENSURE(cfg->n_chains > 0 || cfg->n_psks > 0, LATCH_ERR_NO_CERTIFICATE,
+                 "a server needs a certificate chain and key (latch_config_add_cert_file) or a PSK");
     LATCH_TRY(conn_new(cfg, true, &c));
     e = latch__server_start(c);
     if (e != LATCH_OK) {
@@ -414,6 +411,11 @@ void latch_conn_free(latch_conn *c)
     latch__free(c->alloc, c->in, c->in_cap);
     latch__free(c->alloc, c->out, c->out_cap);
     latch_peer_free(c->peer);
+    if (c->session != NULL) {
+        latch__free(c->alloc, c->session, sizeof *c->session);
+    }
+    latch__free(c->alloc, c->early_buf, c->early_len);
+    latch__free(c->alloc, c->early_in, c->early_in_cap);
     /* latch__free wipes the struct, secrets included. */
     latch__free(&cfg->alloc, c, sizeof *c);
     latch__config_release(cfg);
@@ -502,8 +504,26 @@ static latch_err handle_handshake(latch_conn *c, latch_rd plain)
 
 static latch_err handle_app_data(latch_conn *c, latch_rd plain)
 {
-    LATCH_ENSURE(c->handshake_done, LATCH_ERR_UNEXPECTED_RECORD,
+    LATCH_ENSURE(c->handshake_done || c->early_reading, LATCH_ERR_UNEXPECTED_RECORD,
                  "application data before the handshake completed");
+    if (c->early_reading) {
+        /* RFC 8446 §4.2.10: no more than max_early_data_size. */
+        c->early_received += plain.len;
+        LATCH_ENSURE(c->early_received <= c->cfg->max_early_data, LATCH_ERR_UNEXPECTED_MESSAGE,
+                     "more 0-RTT data than max_early_data_size");
+        /* Early data waits aside (bounded by max_early_data), so the
+         * handshake goes on whether or not the application reads it now. */
+        if (c->early_in == NULL) {
+            c->early_in_cap = c->cfg->max_early_data;
+            c->early_in = latch__alloc(c->alloc, c->early_in_cap);
+            LATCH_ENSURE(c->early_in != NULL, LATCH_ERR_NO_MEMORY, "allocating the early data buffer");
+        }
+        memcpy(c->early_in + c->early_in_off + c->early_in_len, plain.p, plain.len);
+        c->early_in_len += plain.len;
+        latch__conn_trace(c, LATCH_TRACE_APP_DATA, false, 0, "early data", plain.len, "%zu bytes of 0-RTT data",
+                          plain.len);
+        return LATCH_OK;
+    }
     if (plain.len == 0) {
         c->empty_records++;
         LATCH_ENSURE(c->empty_records <= c->cfg->max_empty_records, LATCH_ERR_TOO_MANY_EMPTY_RECORDS,
@@ -532,6 +552,14 @@ static latch_err handle_record(latch_conn *c, uint8_t *rec, size_t rec_len, cons
     }
     if (c->rd.mode == LATCH_PROT_NONE) {
         type = h->type;
+        if (type == LATCH_CT_APPLICATION_DATA && c->skip_early) {
+            /* After a HelloRetryRequest the client's 0-RTT records arrive
+             * before its second ClientHello: skip them (RFC 8446 §4.2.10). */
+            c->early_skipped += h->len;
+            LATCH_ENSURE(c->early_skipped <= MAX_EARLY_SKIP, LATCH_ERR_UNEXPECTED_RECORD,
+                         "too much early data before the second ClientHello");
+            return LATCH_OK;
+        }
         LATCH_ENSURE(type != LATCH_CT_APPLICATION_DATA, LATCH_ERR_UNEXPECTED_RECORD,
                      "application data before encryption was established");
     } else if (h->type == LATCH_CT_ALERT && c->rd.mode == LATCH_PROT_TLS13 && !c->handshake_done &&
@@ -613,11 +641,24 @@ static void in_compact(latch_conn *c)
     }
 }
 
+/* A client builds its ClientHello on first use, so that a session can be
+ * set after creation. */
+static latch_err ensure_started(latch_conn *c)
+{
+    latch_err e;
+
+    if (!c->client_pending || c->err != LATCH_OK) {
+        return c->err;
+    }
+    e = latch__client_start(c);
+    return e == LATCH_OK ? LATCH_OK : latch__conn_fail(c, e);
+}
+
 static latch_err entry(latch_conn *c)
 {
     latch__err_clear();
     LATCH_ENSURE(c != NULL, LATCH_ERR_INVALID_ARGUMENT, "connection must not be NULL");
-    return c->err;
+    return ensure_started(c);
 }
 
 /* What feed/input_done return after processing. */
@@ -708,6 +749,7 @@ latch_err latch_conn_output(latch_conn *c, const uint8_t **data, size_t *len)
     *data = NULL;
     *len = 0;
     LATCH_ENSURE(c != NULL, LATCH_ERR_INVALID_ARGUMENT, "connection must not be NULL");
+    LATCH_IGNORE(ensure_started(c)); /* a failure leaves its alert in the output */
     if (c->out != NULL && c->out_tail > c->out_head) {
         *data = c->out + c->out_head;
         *len = c->out_tail - c->out_head;
@@ -740,6 +782,21 @@ latch_err latch_conn_read_app(latch_conn *c, uint8_t *buf, size_t cap, size_t *n
     *n = 0;
     latch__err_clear();
     LATCH_ENSURE(c != NULL && (buf != NULL || cap == 0), LATCH_ERR_INVALID_ARGUMENT, "bad arguments");
+    /* Early data first: it came first. */
+    if (c->early_in_len > 0) {
+        size_t take = cap < c->early_in_len ? cap : c->early_in_len;
+
+        memcpy(buf, c->early_in + c->early_in_off, take);
+        c->early_in_off += take;
+        c->early_in_len -= take;
+        *n = take;
+        if (c->early_in_len == 0) {
+            latch__free(c->alloc, c->early_in, c->early_in_cap);
+            c->early_in = NULL;
+            c->early_in_off = c->early_in_cap = 0;
+        }
+        return LATCH_OK;
+    }
     /* Deliver from successive buffered records until buf is full. */
     while (done < cap && c->app_len > 0) {
         size_t take = cap - done < c->app_len ? cap - done : c->app_len;
@@ -856,11 +913,14 @@ unsigned latch_conn_state(const latch_conn *c)
     if (c == NULL) {
         return LATCH_STATE_CLOSED | LATCH_STATE_FAILED;
     }
-    if (c->out != NULL && c->out_tail > c->out_head) {
+    if ((c->out != NULL && c->out_tail > c->out_head) || c->client_pending) {
         st |= LATCH_STATE_HAS_OUTPUT;
     }
-    if (c->app_len > 0) {
+    if (c->app_len > 0 || c->early_in_len > 0) {
         st |= LATCH_STATE_HAS_APP_DATA;
+    }
+    if (c->early_in_len > 0) {
+        st |= LATCH_STATE_EARLY_DATA;
     }
     if (c->handshake_done) {
         st |= LATCH_STATE_HANDSHAKE_DONE;
@@ -981,4 +1041,89 @@ const latch_error_info *latch_last_error(void)
     info.line = l->line;
     info.detail = l->detail;
     return &info;
+}
+
+/* ---- Sessions and exporters ------------------------------------------------------------ */
+
+latch_err latch_conn_set_session(latch_conn *c, const uint8_t *session, size_t len)
+{
+    latch_session *s;
+    latch_err e;
+
+    latch__err_clear();
+    LATCH_ENSURE(c != NULL && session != NULL, LATCH_ERR_INVALID_ARGUMENT, "bad arguments");
+    LATCH_ENSURE(!c->is_server && c->client_pending, LATCH_ERR_BAD_STATE,
+                 "set the session on a client before its ClientHello goes out");
+    s = c->session != NULL ? c->session : latch__alloc(c->alloc, sizeof *s);
+    LATCH_ENSURE(s != NULL, LATCH_ERR_NO_MEMORY, "allocating the session");
+    c->session = s;
+    e = latch_session_decode(latch_rd_make(session, len), s);
+    if (e != LATCH_OK) {
+        latch__free(c->alloc, s, sizeof *s);
+        c->session = NULL;
+    }
+    return e;
+}
+
+latch_err latch_conn_session(const latch_conn *c, uint8_t *buf, size_t cap, size_t *len)
+{
+    uint8_t tmp[LATCH_SESSION_ENCODED_MAX];
+    latch_wr w;
+    latch_err e;
+
+    latch__err_clear();
+    *len = 0;
+    LATCH_ENSURE(c != NULL && !c->is_server, LATCH_ERR_INVALID_ARGUMENT, "sessions are exported by clients");
+    LATCH_ENSURE(c->session != NULL && c->tickets_received > 0, LATCH_ERR_BAD_STATE,
+                 "no session ticket has arrived yet (read some data after the handshake first)");
+    latch_wr_init(&w, tmp, sizeof tmp);
+    e = latch_session_encode(c->session, true, &w);
+    if (e == LATCH_OK) {
+        *len = latch_wr_len(&w);
+        if (*len > cap) {
+            e = LATCH_FAIL(LATCH_ERR_BUFFER_TOO_SMALL, "the session needs %zu bytes", *len);
+        } else {
+            memcpy(buf, tmp, *len);
+        }
+    }
+    latch_wipe(tmp, sizeof tmp);
+    return e;
+}
+
+bool latch_conn_resumed(const latch_conn *c)
+{
+    return c->resumed;
+}
+
+latch_err latch_conn_export_keying_material(const latch_conn *c, const char *label, const uint8_t *context,
+                                            size_t context_len, uint8_t *out, size_t len)
+{
+    latch__err_clear();
+    LATCH_ENSURE(c != NULL && label != NULL && out != NULL, LATCH_ERR_INVALID_ARGUMENT, "bad arguments");
+    LATCH_ENSURE(c->handshake_done && c->err == LATCH_OK && c->version == LATCH_TLS13, LATCH_ERR_BAD_STATE,
+                 "exporters need an established TLS 1.3 connection");
+    LATCH_ENSURE(context != NULL || context_len == 0, LATCH_ERR_INVALID_ARGUMENT, "context is NULL");
+    /* RFC 8446 §7.5: TLS 1.3 treats an absent context as an empty one. */
+    return latch_ks13_export(c->hash, &c->exporter_secret, (const uint8_t *)label, strlen(label),
+                             context != NULL ? context : (const uint8_t *)"", context_len, out, len);
+}
+
+latch_err latch_conn_write_early(latch_conn *c, const uint8_t *data, size_t len)
+{
+    latch__err_clear();
+    LATCH_ENSURE(c != NULL && data != NULL, LATCH_ERR_INVALID_ARGUMENT, "bad arguments");
+    LATCH_ENSURE(!c->is_server && c->client_pending && c->early_buf == NULL, LATCH_ERR_BAD_STATE,
+                 "early data is written once, by a client, before its ClientHello goes out");
+    LATCH_ENSURE(len >= 1 && len <= LATCH_REC_MAX_PLAIN, LATCH_ERR_INVALID_ARGUMENT,
+                 "early data is 1 to 16384 bytes");
+    c->early_buf = latch__alloc(c->alloc, len);
+    LATCH_ENSURE(c->early_buf != NULL, LATCH_ERR_NO_MEMORY, "allocating the early data");
+    memcpy(c->early_buf, data, len);
+    c->early_len = len;
+    return LATCH_OK;
+}
+
+latch_early_status latch_conn_early_status(const latch_conn *c)
+{
+    return c->early;
 }

@@ -17,6 +17,7 @@
 #include "core/err.h"
 #include "core/wipe.h"
 #include "hs/keysched13.h"
+#include "hs/session.h"
 #include "hs/suites.h"
 #include "hs/transcript.h"
 #include "msg/msg.h"
@@ -102,6 +103,21 @@ struct latch_conn {
     latch_secret exporter_secret;
     latch_secret resumption_secret;
     bool key_update_pending; /* we owe the peer a KeyUpdate (it asked) */
+
+    /* Resumption. */
+    bool client_pending;    /* client: the ClientHello is built on first use */
+    bool resumed;           /* this handshake used a PSK */
+    latch_session *session; /* client: session to offer, then the newest ticket received */
+    unsigned tickets_received;
+
+    /* 0-RTT. */
+    latch_early_status early;
+    uint8_t *early_buf;     /* client: early data to send (or resend) */
+    size_t early_len;
+    bool early_reading;     /* server: application data now is early data */
+    size_t early_received;
+    uint8_t *early_in;      /* server: early data not yet read (read before later data) */
+    size_t early_in_off, early_in_len, early_in_cap;
 };
 
 /* ---- Failing -------------------------------------------------------------------- */

@@ -45,7 +45,54 @@ static void usage(FILE *f)
             "  --insecure, -k       do NOT verify the server's certificate (testing only)\n"
             "  --keylog FILE        append NSS key log lines (SSLKEYLOGFILE format) to FILE\n"
             "  --trace              draw the handshake as a sequence diagram on stderr\n"
+            "  --sess-out FILE      save the session (the server's newest ticket) to FILE at the end\n"
+            "  --sess-in FILE       offer the session saved in FILE (resumption)\n"
+            "  --early-data FILE    send FILE as 0-RTT early data (needs --sess-in and a server\n"
+            "                       that allows it); sent again as ordinary data if declined\n"
+            "  --reconnect          read stdin first, then connect twice, sending it each time;\n"
+            "                       the second connection resumes the first's session\n"
+            "  --key-update         after the handshake, update our keys and ask the server to\n"
+            "                       update its own (TLS 1.3 KeyUpdate)\n"
             "  --quiet              no summary\n");
+}
+
+/* Read a whole file (at most cap bytes); -1 on error. */
+static long read_file(const char *path, uint8_t *buf, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n;
+
+    if (f == NULL) {
+        fprintf(stderr, "latch client: cannot read %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    n = fread(buf, 1, cap, f);
+    if (ferror(f) || (n == cap && fgetc(f) != EOF)) {
+        fprintf(stderr, "latch client: %s is unreadable or too large\n", path);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    return (long)n;
+}
+
+static int save_session(const latch_conn *c, const char *path)
+{
+    uint8_t buf[8192];
+    size_t n;
+    latch_err e = latch_conn_session(c, buf, sizeof buf, &n);
+    FILE *f;
+
+    if (e != LATCH_OK) {
+        tool_err("client", "--sess-out", e);
+        return 1;
+    }
+    f = fopen(path, "wb");
+    if (f == NULL || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
+        fprintf(stderr, "latch client: cannot write %s\n", path);
+        return 1;
+    }
+    return 0;
 }
 
 static int split_host_port(char *arg, char **host, char **port)
@@ -217,12 +264,47 @@ static int relay(latch_conn *c, int fd, bool *clean)
     return 0;
 }
 
+/* --reconnect: the data is sent; close our side and read until the server closes. */
+static int relay_rest(latch_conn *c, int fd, bool *clean)
+{
+    uint8_t out[16384];
+    latch_err e = latch_fd_close(c, fd);
+
+    *clean = false;
+    if (e != LATCH_OK) {
+        return conn_failed(c, "closing", e);
+    }
+    for (;;) {
+        size_t n = 0;
+
+        e = latch_fd_read(c, fd, out, sizeof out, &n);
+        if (e == LATCH_OK) {
+            if (fwrite(out, 1, n, stdout) != n) {
+                return 1;
+            }
+            continue;
+        }
+        fflush(stdout);
+        if (e == LATCH_ERR_CLOSE_NOTIFY) {
+            *clean = true;
+            return 0;
+        }
+        if (e == LATCH_ERR_TRUNCATED) {
+            fprintf(stderr, "latch client: the server closed the connection without close_notify\n");
+            return 1;
+        }
+        return conn_failed(c, "receiving", e);
+    }
+}
+
 int cmd_client(int argc, char **argv)
 {
     tool_opts o;
     char *target = NULL, *host, *port;
-    const char *servername = NULL;
-    bool quiet = false, clean = false;
+    const char *servername = NULL, *sess_out = NULL, *sess_in = NULL, *early_file = NULL;
+    bool quiet = false, clean = false, reconnect = false, key_update = false;
+    static uint8_t early[16384], sess[8192], input[1 << 20];
+    long early_len = 0, sess_len = 0, input_len = 0;
     latch_config *cfg;
     latch_conn *c = NULL;
     latch_err e;
@@ -245,6 +327,16 @@ int cmd_client(int argc, char **argv)
             servername = argv[++i];
         } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
             quiet = true;
+        } else if (strcmp(argv[i], "--sess-out") == 0 && i + 1 < argc) {
+            sess_out = argv[++i];
+        } else if (strcmp(argv[i], "--sess-in") == 0 && i + 1 < argc) {
+            sess_in = argv[++i];
+        } else if (strcmp(argv[i], "--early-data") == 0 && i + 1 < argc) {
+            early_file = argv[++i];
+        } else if (strcmp(argv[i], "--reconnect") == 0) {
+            reconnect = true;
+        } else if (strcmp(argv[i], "--key-update") == 0) {
+            key_update = true;
         } else if (argv[i][0] != '-' && target == NULL) {
             target = argv[i];
         } else {
@@ -263,29 +355,109 @@ int cmd_client(int argc, char **argv)
     if (servername == NULL) {
         servername = host;
     }
+    if (early_file != NULL && sess_in == NULL && !reconnect) {
+        fprintf(stderr, "latch client: --early-data needs a session (--sess-in or --reconnect)\n");
+        return 2;
+    }
+    if (sess_in != NULL && (sess_len = read_file(sess_in, sess, sizeof sess)) < 0) {
+        return 1;
+    }
+    if (early_file != NULL && (early_len = read_file(early_file, early, sizeof early)) <= 0) {
+        fprintf(stderr, "latch client: %s: early data must be 1 to 16384 bytes\n", early_file);
+        return 1;
+    }
+    if (reconnect) {
+        size_t got;
+
+        while ((got = fread(input + input_len, 1, sizeof input - (size_t)input_len, stdin)) > 0) {
+            input_len += (long)got;
+        }
+    }
     cfg = tool_config(&o, false);
     if (cfg == NULL) {
         return 1;
     }
-    fd = connect_to(host, port);
-    if (fd < 0) {
+    for (int round = 0; round < (reconnect ? 2 : 1); round++) {
+        if (c != NULL) {
+            /* Keep the first connection's session for the second. */
+            size_t n = 0;
+
+            if (latch_conn_session(c, sess, sizeof sess, &n) == LATCH_OK) {
+                sess_len = (long)n;
+            } else {
+                fprintf(stderr, "latch client: the server sent no session ticket to resume\n");
+            }
+            latch_conn_free(c);
+            c = NULL;
+            close(fd);
+        }
+        fd = connect_to(host, port);
+        if (fd < 0) {
+            goto out;
+        }
+        e = latch_conn_new_client(cfg, servername, &c);
+        if (e == LATCH_OK && sess_len > 0) {
+            e = latch_conn_set_session(c, sess, (size_t)sess_len);
+        }
+        if (e == LATCH_OK && early_len > 0 && sess_len > 0) {
+            e = latch_conn_write_early(c, early, (size_t)early_len);
+        }
+        if (e != LATCH_OK) {
+            tool_err("client", "starting the connection", e);
+            goto out;
+        }
+        e = latch_fd_handshake(c, fd);
+        if (e != LATCH_OK) {
+            conn_failed(c, "handshake failed", e);
+            goto out;
+        }
+        if (!quiet) {
+            fprintf(stderr, "latch client: connected to %s:%s%s\n", host, port,
+                    reconnect ? (round == 0 ? " (first connection)" : " (second connection)") : "");
+            tool_summary(stderr, c);
+            if (sess_len > 0) {
+                fprintf(stderr, "  resumed    %s\n", latch_conn_resumed(c) ? "yes" : "no (full handshake)");
+            }
+            if (early_len > 0 && sess_len > 0) {
+                fprintf(stderr, "  early data %s\n",
+                        latch_conn_early_status(c) == LATCH_EARLY_ACCEPTED   ? "accepted (0-RTT)"
+                        : latch_conn_early_status(c) == LATCH_EARLY_REJECTED ? "declined, sent again after the handshake"
+                                                                             : "not sent (the session does not allow it)");
+            }
+        }
+        if (key_update) {
+            e = latch_conn_key_update(c, true);
+            if (e == LATCH_OK) {
+                e = latch_fd_flush(c, fd);
+            }
+            if (e != LATCH_OK) {
+                rc = conn_failed(c, "key update", e);
+                goto out;
+            }
+            if (!quiet) {
+                fprintf(stderr, "latch client: sent KeyUpdate (update_requested)\n");
+            }
+        }
+        if (reconnect) {
+            size_t n = 0;
+
+            e = latch_fd_write(c, fd, input, (size_t)input_len, &n);
+            if (e != LATCH_OK) {
+                rc = conn_failed(c, "sending", e);
+                goto out;
+            }
+            rc = relay_rest(c, fd, &clean);
+        } else {
+            rc = relay(c, fd, &clean);
+        }
+        if (rc != 0) {
+            goto out;
+        }
+    }
+    if (sess_out != NULL && save_session(c, sess_out) != 0) {
+        rc = 1;
         goto out;
     }
-    e = latch_conn_new_client(cfg, servername, &c);
-    if (e != LATCH_OK) {
-        tool_err("client", "starting the connection", e);
-        goto out;
-    }
-    e = latch_fd_handshake(c, fd);
-    if (e != LATCH_OK) {
-        conn_failed(c, "handshake failed", e);
-        goto out;
-    }
-    if (!quiet) {
-        fprintf(stderr, "latch client: connected to %s:%s\n", host, port);
-        tool_summary(stderr, c);
-    }
-    rc = relay(c, fd, &clean);
     if (rc == 0 && !clean) {
         fprintf(stderr, "latch client: the connection did not close cleanly\n");
         rc = 1;

@@ -215,10 +215,13 @@ fail:
 
 const char *tool_kx_name(const latch_conn *c)
 {
-    if (latch_conn_group(c) == 0 && latch_conn_version(c) == LATCH_TLS12) {
-        return "RSA key transport";
+    if (latch_conn_group(c) != 0) {
+        return latch_group_name(latch_conn_group(c));
     }
-    return latch_group_name(latch_conn_group(c));
+    if (latch_conn_resumed(c)) {
+        return "no-dhe"; /* TLS 1.3 psk_ke, or a resumed TLS 1.2 session */
+    }
+    return latch_conn_version(c) == LATCH_TLS12 ? "RSA key transport" : "none";
 }
 
 void tool_summary(FILE *f, const latch_conn *c)

@@ -74,6 +74,10 @@ static void usage(FILE *f)
             "  --ciphers LIST --groups LIST --sigalgs LIST\n"
             "                           algorithms, as for latch client\n"
             "  --legacy-rsa-kx          also accept TLS 1.2 RSA key transport (no forward secrecy)\n"
+            "  --early-data             accept 0-RTT early data (up to 16 KiB) from resuming clients\n"
+            "  --session-cache          keep sessions in a cache (single-use tickets) instead of\n"
+            "                           stateless tickets\n"
+            "  --no-tickets             no session resumption\n"
             "  --max-conns N            most simultaneous connections (default 1024)\n"
             "  --accept N               exit after N connections (for scripts)\n"
             "  --keylog FILE            append NSS key log lines to FILE\n"
@@ -152,8 +156,11 @@ static void report(sconn *sc)
     if (latch_conn_peer_cert_count(c) > 0 && latch_conn_peer_cert_subject(c, 0, subj, sizeof subj) != LATCH_OK) {
         subj[0] = '\0';
     }
-    fprintf(stderr, "latch server: [%s] %s %s %s%s%s%s%s%s\n", sc->peer, latch_version_name(latch_conn_version(c)),
-            latch_suite_name(latch_conn_cipher_suite(c)), tool_kx_name(c),
+    fprintf(stderr, "latch server: [%s] %s %s %s%s%s%s%s%s%s%s\n", sc->peer, latch_version_name(latch_conn_version(c)),
+            latch_suite_name(latch_conn_cipher_suite(c)), tool_kx_name(c), latch_conn_resumed(c) ? " resumed" : "",
+            latch_conn_early_status(c) == LATCH_EARLY_ACCEPTED   ? " early-data=accepted"
+            : latch_conn_early_status(c) == LATCH_EARLY_REJECTED ? " early-data=declined"
+                                                                 : "",
             latch_conn_alpn(c) ? " alpn=" : "", latch_conn_alpn(c) ? latch_conn_alpn(c) : "",
             latch_conn_server_name(c) ? " sni=" : "", latch_conn_server_name(c) ? latch_conn_server_name(c) : "",
             subj[0] ? " client-cert=verified" : "");
@@ -386,6 +393,9 @@ int cmd_server(int argc, char **argv)
     server s;
     const char *host = NULL, *port = "4433";
     struct epoll_event ev, events[64];
+    bool early_data = false;
+    latch_session_store store = LATCH_SESSIONS_TICKETS;
+    latch_err e;
     int rc = 1;
 
     memset(&o, 0, sizeof o);
@@ -415,6 +425,12 @@ int cmd_server(int argc, char **argv)
             s.max_conns = (size_t)strtoul(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--accept") == 0 && i + 1 < argc) {
             s.accept_limit = strtol(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--early-data") == 0) {
+            early_data = true;
+        } else if (strcmp(argv[i], "--session-cache") == 0) {
+            store = LATCH_SESSIONS_CACHE;
+        } else if (strcmp(argv[i], "--no-tickets") == 0) {
+            store = LATCH_SESSIONS_OFF;
         } else {
             fprintf(stderr, "latch server: unknown option '%s' (see --help)\n", argv[i]);
             return 2;
@@ -430,6 +446,12 @@ int cmd_server(int argc, char **argv)
     }
     s.cfg = tool_config(&o, true);
     if (s.cfg == NULL) {
+        return 1;
+    }
+    if ((e = latch_config_set_session_store(s.cfg, store, 4096)) != LATCH_OK ||
+        (early_data && (e = latch_config_set_early_data(s.cfg, 16384)) != LATCH_OK)) {
+        tool_err("server", "resumption settings", e);
+        latch_config_free(s.cfg);
         return 1;
     }
     signal(SIGPIPE, SIG_IGN);

@@ -217,6 +217,59 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_config_enable_legacy_rsa_kx(latch_con
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_config_insecure_no_verify(latch_config *cfg);
 
+
+/* ---- Resumption and pre-shared keys ------------------------------------------ */
+
+/** How a server keeps the sessions it lets clients resume. */
+typedef enum latch_session_store {
+    LATCH_SESSIONS_TICKETS = 0, /**< stateless tickets sealed with AEAD under rotating keys (default) */
+    LATCH_SESSIONS_CACHE,       /**< a bounded server cache; each ticket resumes once (no replay) */
+    LATCH_SESSIONS_OFF          /**< no resumption */
+} latch_session_store;
+
+/**
+ * \brief Server: how many NewSessionTickets to send after each TLS 1.3
+ * handshake (default 2, 0 for none) and how long they are valid (seconds,
+ * default 7200, at most 604800 as RFC 8446 §4.6.1 allows). Ticket keys
+ * rotate every `lifetime` seconds; a ticket opens under the current or the
+ * previous key.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_tickets(latch_config *cfg, unsigned count, uint32_t lifetime);
+
+/**
+ * \brief Server: where sessions live (see latch_session_store); cache_size
+ * bounds the cache (default 1024 sessions; the oldest goes first).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_session_store(latch_config *cfg, latch_session_store mode,
+                                                                    size_t cache_size);
+
+/**
+ * \brief Allow resumption without a fresh (EC)DHE exchange (psk_ke): faster,
+ * but without forward secrecy for the resumed connection. Off by default
+ * (psk_dhe_ke only). A client with it on asks for psk_ke first; a server
+ * with it on takes the client's first mode.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_allow_psk_ke(latch_config *cfg, bool allow);
+
+/**
+ * \brief 0-RTT early data (RFC 8446 §2.3). Server: accept up to max_size
+ * bytes of early data per connection (0 = refuse, the default) and say so in
+ * its tickets; replays are refused (see latch_config_set_session_store).
+ * Client: send data written with latch_conn_write_early when the session
+ * allows it.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_early_data(latch_config *cfg, uint32_t max_size);
+
+/**
+ * \brief An external pre-shared key (RFC 8446 §4.2.11), for deployments
+ * without certificates: both sides configure the same identity and key. A
+ * client offers it (with psk_dhe_ke), a server accepts it. suite is the TLS
+ * 1.3 cipher suite whose hash the key is for (LATCH_TLS_AES_128_GCM_SHA256
+ * for SHA-256, ...). Up to 8 keys.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_add_psk(latch_config *cfg, const uint8_t *identity, size_t id_len,
+                                                          const uint8_t *key, size_t key_len, uint16_t suite);
+
 /* ---- Callbacks ---------------------------------------------------------------- */
 
 /** What a trace event reports. */

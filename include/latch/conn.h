@@ -63,6 +63,69 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_conn_new_client(latch_config *cfg, co
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_conn_new_server(latch_config *cfg, latch_conn **out);
 
+/**
+ * \brief Client: offer a session saved from an earlier connection
+ * (latch_conn_session), so the server may resume it without a full
+ * handshake. Call before the first latch_conn_output/feed (the ClientHello is
+ * built then). A session that has expired, or is for another protocol
+ * version, is silently not offered; if the server declines it, a full
+ * handshake follows.
+ * \return LATCH_OK; LATCH_ERR_DECODE (not session bytes);
+ * LATCH_ERR_BAD_STATE (too late, or a server connection).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_set_session(latch_conn *c, const uint8_t *session, size_t len);
+
+/**
+ * \brief Client: the session to resume this connection later, as bytes (the
+ * newest ticket the server sent). The bytes contain the resumption secret:
+ * store them as carefully as a password. Sessions arrive after the
+ * handshake (TLS 1.3 NewSessionTicket), so read some data first.
+ * \param len receives the length (also on LATCH_ERR_BUFFER_TOO_SMALL).
+ * \return LATCH_OK; LATCH_ERR_BAD_STATE (no ticket received yet);
+ * LATCH_ERR_BUFFER_TOO_SMALL.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_session(const latch_conn *c, uint8_t *buf, size_t cap, size_t *len);
+
+/**
+ * \brief Client: data to send as 0-RTT early data (RFC 8446 §2.3), before
+ * the handshake completes. Call after latch_conn_set_session and before the
+ * first latch_conn_output/feed; data is copied. It is sent only if the
+ * session allows early data of this size; if the server rejects it (or it was
+ * not sent), latch sends it again as ordinary data once the handshake is
+ * done, so the peer receives it exactly once either way. Early data can be
+ * replayed by an attacker to a server that does not defend against it: send
+ * only requests that are safe to repeat.
+ * \return LATCH_OK; LATCH_ERR_BAD_STATE (too late, a server, or called twice);
+ * LATCH_ERR_INVALID_ARGUMENT (empty, or over 16 KiB).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_write_early(latch_conn *c, const uint8_t *data, size_t len);
+
+/** What became of 0-RTT early data. */
+typedef enum latch_early_status {
+    LATCH_EARLY_NONE = 0,  /**< none was sent (client) or offered (server) */
+    LATCH_EARLY_ACCEPTED,  /**< the server accepted it */
+    LATCH_EARLY_REJECTED   /**< the server declined it (a client sends it again after the handshake) */
+} latch_early_status;
+
+/** \brief The fate of 0-RTT data on this connection (final once the handshake is done). */
+LATCH_API latch_early_status latch_conn_early_status(const latch_conn *c);
+
+/** \brief Whether the handshake resumed a session (or used an external PSK) instead of certificates. */
+LATCH_API bool latch_conn_resumed(const latch_conn *c);
+
+/**
+ * \brief Keying material exporter (RFC 8446 §7.5): len bytes bound to this
+ * connection, a label and an optional context, which both ends compute alike
+ * (e.g. for channel binding). context NULL and an empty context are the same
+ * in TLS 1.3.
+ * \return LATCH_OK; LATCH_ERR_BAD_STATE before the handshake completes;
+ * LATCH_ERR_INVALID_ARGUMENT (label empty or over 249 bytes, context over
+ * 255... see RFC 8446 §7.1, len over 255 * hash length).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_export_keying_material(const latch_conn *c, const char *label,
+                                                                       const uint8_t *context, size_t context_len,
+                                                                       uint8_t *out, size_t len);
+
 /** \brief Free a connection, wiping every secret; NULL-safe. Does not send close_notify. */
 LATCH_API void latch_conn_free(latch_conn *c);
 
@@ -79,6 +142,7 @@ LATCH_API void *latch_conn_user(const latch_conn *c);
 #define LATCH_STATE_HANDSHAKE_DONE 0x10u /**< the handshake completed */
 #define LATCH_STATE_CLOSED 0x20u         /**< no more data will arrive (close_notify, or failed) */
 #define LATCH_STATE_FAILED 0x40u         /**< a fatal error occurred (see latch_conn_error) */
+#define LATCH_STATE_EARLY_DATA 0x80u     /**< server: the data waiting to be read arrived as 0-RTT early data */
 
 /** \brief The LATCH_STATE_* flags. */
 LATCH_API unsigned latch_conn_state(const latch_conn *c);

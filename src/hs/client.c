@@ -50,6 +50,12 @@ static uint32_t offered_mask(const latch_conn *c)
     if (hs->alpn_offered) {
         m |= LATCH_XBIT(LATCH_X_ALPN);
     }
+    if (hs->psk_offered) {
+        m |= LATCH_XBIT(LATCH_X_PRE_SHARED_KEY);
+    }
+    if (hs->early_offered) {
+        m |= LATCH_XBIT(LATCH_X_EARLY_DATA);
+    }
     if (offers(hs, LATCH_TLS12)) {
         m |= LATCH_XBIT(LATCH_X_EXTENDED_MASTER_SECRET) | LATCH_XBIT(LATCH_X_RENEGOTIATION_INFO) |
              LATCH_XBIT(LATCH_X_EC_POINT_FORMATS) | LATCH_XBIT(LATCH_X_SESSION_TICKET);
@@ -58,6 +64,9 @@ static uint32_t offered_mask(const latch_conn *c)
 }
 
 /* ---- ClientHello ------------------------------------------------------------------ */
+
+static latch_err build_with_psk(latch_conn *c, latch_wr *w, latch_client_hello_out *ch);
+static latch_err send_early(latch_conn *c);
 
 typedef struct ch_arg {
     const uint8_t *pubs[LATCH_HS_MAX_SHARES];
@@ -111,7 +120,100 @@ static latch_err build_client_hello(latch_conn *c, latch_wr *w, const void *arg)
     ch.grease = hs->grease[0];
     ch.grease2 = hs->grease[1];
     ch.no_grease_share = c->did_hrr;
-    return latch_client_hello_build(w, &ch);
+    ch.early_data = hs->early_offered;
+    if (hs->psk_session == NULL) {
+        return latch_client_hello_build(w, &ch);
+    }
+    return build_with_psk(c, w, &ch);
+}
+
+/*
+ * A ClientHello offering a PSK (RFC 8446 §4.2.11): pre_shared_key goes last
+ * with a zeroed binder, then the binder is computed over the transcript so
+ * far and this ClientHello truncated before the binders (§4.2.11.2), and
+ * written in place.
+ */
+static latch_err build_with_psk(latch_conn *c, latch_wr *w, latch_client_hello_out *ch)
+{
+    latch_hs *hs = c->hs;
+    const latch_session *ps = hs->psk_session;
+    const latch_hash_alg *h = latch_provider_hash(c->prov, hs->psk_hash);
+    static const uint8_t modes_dhe[] = {LATCH_PSK_DHE_KE};
+    /* A client that allows psk_ke asks for it first (the server takes the
+     * first mode it accepts). */
+    static const uint8_t modes_both[] = {LATCH_PSK_KE, LATCH_PSK_DHE_KE};
+    uint8_t zero[LATCH_HASH_MAX_LEN] = {0}, th[LATCH_HASH_MAX_LEN], binder[LATCH_HASH_MAX_LEN];
+    latch_psk_identity id;
+    latch_secret bk;
+    latch_ks13 ks;
+    size_t start = latch_wr_len(w), len, blen;
+    uint32_t age = 0;
+    latch_err e;
+
+    LATCH_ENSURE(h != NULL, LATCH_ERR_INTERNAL, "PSK hash missing from the provider");
+    if (!ps->external) {
+        /* §4.2.11.1: the ticket's age in milliseconds, plus ticket_age_add. */
+        int64_t secs = latch__config_now(c->cfg) - ps->issued;
+
+        age = (uint32_t)((uint64_t)(secs > 0 ? secs : 0) * 1000u) + ps->age_add;
+    }
+    memset(&id, 0, sizeof id);
+    id.identity = latch_rd_make(ps->ticket, ps->ticket_len);
+    id.obfuscated_ticket_age = age;
+    id.binder = latch_rd_make(zero, h->digest_len);
+    ch->psks = &id;
+    ch->n_psks = 1;
+    ch->psk_modes = c->cfg->allow_psk_ke ? modes_both : modes_dhe;
+    ch->n_psk_modes = c->cfg->allow_psk_ke ? 2 : 1;
+    LATCH_TRY(latch_client_hello_build(w, ch));
+    len = latch_wr_len(w) - start;
+    blen = latch_client_hello_binders_len(ch);
+    LATCH_ENSURE(blen < len, LATCH_ERR_INTERNAL, "binders longer than the ClientHello");
+    latch_ks13_init(&ks, h);
+    e = latch_ks13_early(&ks, hs->psk.b, hs->psk.len);
+    if (e == LATCH_OK) {
+        e = latch_ks13_binder_key(&ks, ps->external, &bk);
+    }
+    if (e == LATCH_OK) {
+        e = latch_transcript_hash_as(&hs->th, hs->psk_hash, w->buf + start, len - blen, th);
+    }
+    if (e == LATCH_OK) {
+        e = latch_ks13_finished(h, &bk, th, binder);
+    }
+    if (e == LATCH_OK) {
+        memcpy(w->buf + start + len - h->digest_len, binder, h->digest_len);
+    }
+    latch_ks13_wipe(&ks);
+    latch_secret_wipe(&bk);
+    latch_wipe(binder, sizeof binder);
+    hs->psk_offered = e == LATCH_OK;
+    return e;
+}
+
+/*
+ * 0-RTT (RFC 8446 §2.3): right after the ClientHello, the compatibility CCS
+ * (D.4), then the early data under client_early_traffic_secret, with the
+ * session's cipher suite.
+ */
+static latch_err send_early(latch_conn *c)
+{
+    latch_hs *hs = c->hs;
+    const latch_suite *s = latch_suite_by_id(hs->psk_session->suite);
+
+    LATCH_ENSURE(s != NULL, LATCH_ERR_INTERNAL, "session suite unknown");
+    c->hash = latch_provider_hash(c->prov, s->hash);
+    c->aead = latch_provider_aead(c->prov, s->aead);
+    LATCH_ENSURE(c->hash != NULL && c->aead != NULL, LATCH_ERR_INTERNAL, "session suite missing from the provider");
+    LATCH_TRY(latch__conn_send_ccs(c));
+    hs->sent_ccs = true;
+    LATCH_TRY(latch__tls13_early_keys(c, true));
+    for (size_t off = 0; off < c->early_len; off += LATCH_REC_MAX_PLAIN) {
+        size_t n = c->early_len - off < LATCH_REC_MAX_PLAIN ? c->early_len - off : LATCH_REC_MAX_PLAIN;
+
+        LATCH_TRY(latch__conn_send_record(c, LATCH_CT_APPLICATION_DATA, c->early_buf + off, n));
+        latch__conn_trace(c, LATCH_TRACE_APP_DATA, true, 0, "early data", n, "%zu bytes of 0-RTT data", n);
+    }
+    return LATCH_OK;
 }
 
 /* Generate key shares for the groups in hs->share_groups[0..n). */
@@ -166,17 +268,10 @@ static latch_err check_host(const char *name)
     return LATCH_OK;
 }
 
-latch_err latch__client_start(latch_conn *c, const char *server_name);
-
-latch_err latch__client_start(latch_conn *c, const char *server_name)
+latch_err latch__client_init(latch_conn *c, const char *server_name)
 {
     const latch_config *cfg = c->cfg;
-    uint8_t pubs[LATCH_HS_MAX_SHARES][LATCH_KX_MAX_PUB];
-    uint8_t gr[2];
-    ch_arg a;
-    latch_hs *hs;
 
-    memset(&a, 0, sizeof a);
     if (server_name == NULL) {
         LATCH_ENSURE(cfg->insecure_no_verify, LATCH_ERR_INVALID_ARGUMENT,
                      "a server name is needed to verify the server's certificate");
@@ -188,6 +283,55 @@ latch_err latch__client_start(latch_conn *c, const char *server_name)
             c->server_name[strlen(c->server_name) - 1] = '\0';
         }
     }
+    c->client_pending = true;
+    return LATCH_OK;
+}
+
+/* Which PSK to offer, if any: the session set with latch_conn_set_session
+ * (a TLS 1.3 ticket, still fresh, for a suite hash we offer), else the first
+ * external PSK of the config. */
+static void choose_psk(latch_conn *c)
+{
+    latch_hs *hs = c->hs;
+    const latch_session *cand[1 + 8];
+    size_t n = 0;
+
+    if (c->session != NULL && c->session->version == LATCH_TLS13 &&
+        latch_session_fresh(c->session, latch__config_now(c->cfg)) && c->session->ticket_len > 0) {
+        cand[n++] = c->session;
+    }
+    for (size_t i = 0; i < c->cfg->n_psks; i++) {
+        cand[n++] = &c->cfg->psks[i];
+    }
+    for (size_t i = 0; i < n; i++) {
+        const latch_suite *ps = latch_suite_by_id(cand[i]->suite);
+
+        if (ps == NULL) {
+            continue;
+        }
+        for (size_t j = 0; j < hs->n_offered_suites; j++) {
+            const latch_suite *os = latch_suite_by_id(hs->offered_suites[j]);
+
+            if (os != NULL && os->hash == ps->hash) {
+                hs->psk_session = cand[i];
+                hs->psk_hash = ps->hash;
+                latch_secret_set(&hs->psk, cand[i]->secret.b, cand[i]->secret.len);
+                return;
+            }
+        }
+    }
+}
+
+latch_err latch__client_start(latch_conn *c)
+{
+    const latch_config *cfg = c->cfg;
+    uint8_t pubs[LATCH_HS_MAX_SHARES][LATCH_KX_MAX_PUB];
+    uint8_t gr[2];
+    ch_arg a;
+    latch_hs *hs;
+
+    memset(&a, 0, sizeof a);
+    c->client_pending = false;
     LATCH_TRY(latch__hs_new(c));
     hs = c->hs;
     /* supported_versions lists the newest first (RFC 8446 §4.2.1). */
@@ -232,11 +376,18 @@ latch_err latch__client_start(latch_conn *c, const char *server_name)
          i++) {
         hs->share_groups[hs->n_shares++] = cfg->groups[i];
     }
+    choose_psk(c);
+    /* RFC 8446 §4.2.10: 0-RTT with the first (only) PSK, if its ticket allows this much. */
+    hs->early_offered = c->early_len > 0 && hs->psk_session != NULL && !hs->psk_session->external &&
+                        hs->psk_session->max_early_data >= c->early_len;
     LATCH_TRY(make_shares(c, pubs, &a));
     LATCH_TRY(latch__hs_send(c, LATCH_HS_CLIENT_HELLO, build_client_hello, &a, false));
     LATCH_TRY(latch__hs_flush(c));
     c->wr.version = LATCH_TLS12;
     c->state = C_WAIT_SH;
+    if (hs->early_offered) {
+        LATCH_TRY(send_early(c));
+    }
     return LATCH_OK;
 }
 
@@ -319,6 +470,15 @@ static latch_err client_hrr(latch_conn *c, const latch_server_hello *sh, const l
     c->did_hrr = true;
     hs->hrr_suite = s->id;
     hs->hrr_group = group;
+    if (hs->early_offered) {
+        /* §4.2.10: no early data after a HelloRetryRequest; back to the clear
+         * for the second ClientHello. */
+        hs->early_offered = false;
+        c->early = LATCH_EARLY_REJECTED;
+        latch_rec_dir_clear(&c->wr);
+        c->wr.version = LATCH_TLS12;
+        latch_ks13_wipe(&hs->ks);
+    }
     latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "retry", 0, "the server asks for a new ClientHello%s%s%s",
                       group != 0 ? " with a key share for " : "", group != 0 ? latch_group_name(group) : "",
                       hs->cookie != NULL ? " (and echoes a cookie)" : "");
@@ -350,8 +510,34 @@ static latch_err client_sh13(latch_conn *c, const latch_server_hello *sh, const 
     latch_err e;
 
     LATCH_TRY(check_hello(c, sh, &s));
+    if (latch_exts_has(&sh->exts, LATCH_X_PRE_SHARED_KEY)) {
+        uint16_t sel;
+
+        LATCH_TRY(latch_ext_psk_sh_parse(sh->exts.data[LATCH_X_PRE_SHARED_KEY], &sel));
+        /* RFC 8446 §4.2.11: an identity we offered, with a suite of its hash. */
+        LATCH_ENSURE(sel == 0, LATCH_ERR_ILLEGAL_PARAMETER, "ServerHello selects a PSK identity we did not offer");
+        LATCH_ENSURE(s->hash == hs->psk_hash, LATCH_ERR_ILLEGAL_PARAMETER,
+                     "ServerHello resumes with a suite whose hash differs from the PSK's");
+        c->resumed = true;
+        c->proofs |= LATCH_PROOF_PSK;
+    }
+    if (c->resumed && !latch_exts_has(&sh->exts, LATCH_X_KEY_SHARE)) {
+        /* psk_ke: no (EC)DHE, allowed only if we offered it. */
+        LATCH_ENSURE(c->cfg->allow_psk_ke, LATCH_ERR_MISSING_EXTENSION,
+                     "ServerHello resumes without key_share but we offered only psk_dhe_ke");
+        LATCH_TRY(use_suite(c, s));
+        LATCH_TRY(latch_transcript_add(&hs->th, m->whole.p, m->whole.len));
+        memcpy(c->server_random, sh->random, 32);
+        c->version = LATCH_TLS13;
+        destroy_shares(c);
+        latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "resumption", 0,
+                          "the server resumes the session (psk_ke: no new key exchange)");
+        LATCH_TRY(latch__tls13_handshake_keys(c, NULL, 0));
+        *next = C13_WAIT_EE;
+        return LATCH_OK;
+    }
     LATCH_ENSURE(latch_exts_has(&sh->exts, LATCH_X_KEY_SHARE), LATCH_ERR_MISSING_EXTENSION,
-                 "ServerHello without key_share (we offered no PSK)");
+                 "ServerHello without key_share");
     LATCH_TRY(latch_ext_key_share_sh_parse(sh->exts.data[LATCH_X_KEY_SHARE], &share));
     for (size_t i = 0; i < hs->n_shares; i++) {
         if (hs->share_groups[i] == share.group) {
@@ -373,7 +559,8 @@ static latch_err client_sh13(latch_conn *c, const latch_server_hello *sh, const 
     destroy_shares(c);
     if (e == LATCH_OK) {
         latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "key exchange", 0,
-                          "%s shared secret computed; handshake keys derived", kx->name);
+                          "%s shared secret computed; handshake keys derived%s", kx->name,
+                          c->resumed ? " (resuming the session: psk_dhe_ke)" : "");
         e = latch__tls13_handshake_keys(c, secret, kx->secret_len);
     } else {
         e = LATCH_FAIL(e, "the server's %s key share is invalid", kx->name);
@@ -444,10 +631,24 @@ static latch_err client_ee(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     if (latch_exts_has(&ee.exts, LATCH_X_SERVER_NAME)) {
         LATCH_TRY(latch_ext_empty_parse(ee.exts.data[LATCH_X_SERVER_NAME]));
     }
+    if (c->hs->early_offered) {
+        if (latch_exts_has(&ee.exts, LATCH_X_EARLY_DATA)) {
+            LATCH_TRY(latch_ext_empty_parse(ee.exts.data[LATCH_X_EARLY_DATA]));
+            c->early = LATCH_EARLY_ACCEPTED;
+        } else {
+            /* Declined: write with the handshake keys from now on. */
+            c->early = LATCH_EARLY_REJECTED;
+            c->hs->early_offered = false;
+            LATCH_TRY(latch__conn_set_keys13(c, true, &c->hs->c_hs, "handshake"));
+        }
+        latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "early data", 0, "the server %s the 0-RTT data",
+                          c->early == LATCH_EARLY_ACCEPTED ? "accepted" : "declined");
+    }
     if (latch_exts_has(&ee.exts, LATCH_X_ALPN)) {
         LATCH_TRY(latch__client_take_alpn(c, ee.exts.data[LATCH_X_ALPN]));
     }
-    *next = C13_WAIT_CERT_CR;
+    /* A resumed handshake authenticates with the PSK: no certificates. */
+    *next = c->resumed ? C13_WAIT_FINISHED : C13_WAIT_CERT_CR;
     return LATCH_OK;
 }
 
@@ -517,17 +718,37 @@ static latch_err client_cv(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     return LATCH_OK;
 }
 
+static latch_err build_eoed(latch_conn *c, latch_wr *w, const void *arg)
+{
+    (void)c;
+    (void)arg;
+    return latch_empty_msg_build(w, LATCH_HS_END_OF_EARLY_DATA);
+}
+
 static latch_err client_fin(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 {
     latch_hs *hs = c->hs;
     uint8_t th[LATCH_HASH_MAX_LEN];
 
     LATCH_TRY(latch__tls13_verify_finished(c, m));
+    if (c->resumed) {
+        /* The server proved it holds the PSK; the certificate was checked when
+         * the session was made (if it was: --insecure sessions say so). */
+        c->verify_result = hs->psk_session->external || hs->psk_session->verified ? LATCH_OK
+                                                                                   : LATCH_ERR_CERT_UNKNOWN;
+    }
     LATCH_TRY(latch__tls13_app_secrets(c));
     LATCH_TRY(latch__conn_set_keys13(c, false, &hs->s_ap, "application"));
     if (!hs->sent_ccs && hs->session_id_len > 0) {
         LATCH_TRY(latch__conn_send_ccs(c));
         hs->sent_ccs = true;
+    }
+    if (hs->early_offered) {
+        /* §4.5: EndOfEarlyData, still under the early keys, then the handshake keys. */
+        LATCH_TRY(latch__hs_send(c, LATCH_HS_END_OF_EARLY_DATA, build_eoed, NULL, false));
+        LATCH_TRY(latch__hs_flush(c));
+        LATCH_TRY(latch__conn_set_keys13(c, true, &hs->c_hs, "handshake"));
+        hs->early_offered = false;
     }
     if (hs->cert_requested) {
         LATCH_TRY(latch__tls13_send_cert_and_cv(c, hs->chain, c->sigalg, NULL, 0));
@@ -538,6 +759,14 @@ static latch_err client_fin(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     LATCH_TRY(latch__tls13_send_finished(c));
     LATCH_TRY(latch__hs_flush(c));
     LATCH_TRY(latch__conn_set_keys13(c, true, &hs->c_ap, "application"));
+    /* Early data the server did not take goes again, as ordinary data. */
+    if (c->early_len > 0 && c->early != LATCH_EARLY_ACCEPTED) {
+        for (size_t off = 0; off < c->early_len; off += LATCH_REC_MAX_PLAIN) {
+            size_t n = c->early_len - off < LATCH_REC_MAX_PLAIN ? c->early_len - off : LATCH_REC_MAX_PLAIN;
+
+            LATCH_TRY(latch__conn_send_record(c, LATCH_CT_APPLICATION_DATA, c->early_buf + off, n));
+        }
+    }
     /* RFC 8446 §7.1: resumption_master_secret hashes through the client Finished. */
     LATCH_TRY(latch_transcript_hash(&hs->th, th));
     LATCH_TRY(latch_ks13_derive(&hs->ks, LATCH_KS13_RES_MASTER, th, &c->resumption_secret));
@@ -551,9 +780,38 @@ static latch_err client_nst(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 {
     latch_new_session_ticket nst;
 
+    latch_session *s;
+    latch_err e;
+
     LATCH_TRY(latch_new_session_ticket_parse(m->body, &nst));
-    /* Resumption is not offered yet: the ticket is validated and dropped. */
     *next = c->state;
+    if (nst.ticket.len > LATCH_TICKET_MAX) {
+        return LATCH_OK; /* larger than we keep: ignore it */
+    }
+    s = c->session != NULL ? c->session : latch__alloc(c->alloc, sizeof *s);
+    LATCH_ENSURE(s != NULL, LATCH_ERR_NO_MEMORY, "allocating the session");
+    c->session = s;
+    latch_session_wipe(s);
+    s->version = LATCH_TLS13;
+    s->suite = c->suite->id;
+    /* RFC 8446 §4.6.1: the PSK is derived from resumption_master_secret and the nonce. */
+    e = latch_ks13_resumption_psk(c->hash, &c->resumption_secret, nst.nonce.p, nst.nonce.len, &s->secret);
+    if (e != LATCH_OK) {
+        latch_session_wipe(s);
+        return e;
+    }
+    s->issued = latch__config_now(c->cfg);
+    s->lifetime = nst.lifetime;
+    s->age_add = nst.age_add;
+    s->max_early_data = nst.max_early_data;
+    s->verified = c->verify_result == LATCH_OK;
+    s->alpn_len = (uint8_t)strlen(c->alpn);
+    memcpy(s->alpn, c->alpn, s->alpn_len);
+    s->sni_len = (uint8_t)strlen(c->server_name);
+    memcpy(s->sni, c->server_name, s->sni_len);
+    memcpy(s->ticket, nst.ticket.p, nst.ticket.len);
+    s->ticket_len = (uint16_t)nst.ticket.len;
+    c->tickets_received++;
     return LATCH_OK;
 }
 
@@ -571,7 +829,8 @@ static const latch_hs_edge edges[] = {
      LATCH_S(C_WAIT_SH) | LATCH_S(C13_WAIT_EE) | LATCH_S(C12_WAIT_CERT) | LATCH_S(C12_RESUME_WAIT_NST) |
          LATCH_S(C12_RESUME_WAIT_CCS),
      LATCH_HSF_OWN_TRANSCRIPT},
-    {C13_WAIT_EE, HS, LATCH_HS_ENCRYPTED_EXTENSIONS, client_ee, LATCH_S(C13_WAIT_CERT_CR), 0},
+    {C13_WAIT_EE, HS, LATCH_HS_ENCRYPTED_EXTENSIONS, client_ee, LATCH_S(C13_WAIT_CERT_CR) | LATCH_S(C13_WAIT_FINISHED),
+     0},
     {C13_WAIT_CERT_CR, HS, LATCH_HS_CERTIFICATE, client_cert, LATCH_S(C13_WAIT_CV), 0},
     {C13_WAIT_CERT_CR, HS, LATCH_HS_CERTIFICATE_REQUEST, client_cr, LATCH_S(C13_WAIT_CERT), 0},
     {C13_WAIT_CERT, HS, LATCH_HS_CERTIFICATE, client_cert, LATCH_S(C13_WAIT_CV), 0},

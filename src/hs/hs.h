@@ -109,6 +109,13 @@ struct latch_hs {
     bool cert_requested;
     bool sni_sent;
     bool alpn_offered;
+    const latch_session *psk_session; /* client: the session or external PSK offered */
+    latch_secret psk;                 /* the PSK of the offered / accepted session */
+    uint8_t psk_hash;                 /* its hash (LATCH_HASH_*) */
+    bool psk_offered;
+    bool psk_dhe;                     /* psk_dhe_ke (else psk_ke) */
+    bool early_offered;               /* client: early_data sent in the ClientHello */
+    latch_secret c_e;                 /* client_early_traffic_secret */
 
     /* Server. */
     const latch_chain *chain; /* chosen identity (owned by the config) */
@@ -117,6 +124,8 @@ struct latch_hs {
     bool sni_matched;
     uint8_t cr_context[8];     /* certificate_request_context we sent, if any */
     size_t cr_context_len;
+    latch_session psk_accepted; /* server: the session a PSK resumed */
+    int psk_index;              /* its place in the client's list, -1 if none */
 
     /* TLS 1.2 (client12.c, server12.c, tls12.c). */
     latch_secret master;    /* master_secret */
@@ -138,6 +147,13 @@ struct latch_hs {
     size_t msgs_len, msgs_cap;
     bool keep_msgs;
 };
+
+/** Client: check and keep the server name; the ClientHello waits for first use. */
+LATCH_MUST_CHECK latch_err latch__client_init(latch_conn *c, const char *server_name);
+/** Client: build and queue the ClientHello (first output/feed). */
+LATCH_MUST_CHECK latch_err latch__client_start(latch_conn *c);
+/** Server: wait for a ClientHello. */
+LATCH_MUST_CHECK latch_err latch__server_start(latch_conn *c);
 
 /** Allocate the handshake state and start the transcript. */
 LATCH_MUST_CHECK latch_err latch__hs_new(latch_conn *c);
@@ -171,6 +187,8 @@ void latch__hs_trace_msg(latch_conn *c, bool sent, uint8_t type, latch_rd whole)
 /* Shared TLS 1.3 pieces (tls13.c). */
 LATCH_MUST_CHECK latch_err latch__tls13_handshake_keys(latch_conn *c, const uint8_t *dhe, size_t dhe_len);
 LATCH_MUST_CHECK latch_err latch__tls13_app_secrets(latch_conn *c);
+/** 0-RTT: the Early Secret from hs->psk and the early traffic keys (write: client, read: server). */
+LATCH_MUST_CHECK latch_err latch__tls13_early_keys(latch_conn *c, bool write);
 LATCH_MUST_CHECK latch_err latch__tls13_send_finished(latch_conn *c);
 LATCH_MUST_CHECK latch_err latch__tls13_verify_finished(latch_conn *c, const latch_hs_msg *m);
 LATCH_MUST_CHECK latch_err latch__tls13_send_cert_and_cv(latch_conn *c, const latch_chain *chain, uint16_t scheme,

@@ -20,16 +20,17 @@
 #include "hs/hs.h"
 #include "hs/states.h"
 
+#include "core/ct.h"
+
 #include <string.h>
 
 
 static const char *const state_names[S__COUNT] = {
-    "START",        "WAIT_CH2",          "WAIT_CERT",     "WAIT_CV",         "WAIT_FINISHED",
-    "CONNECTED",    "1.2 WAIT_CERT",     "1.2 WAIT_CKE",  "1.2 WAIT_CV",     "1.2 WAIT_CCS",
-    "1.2 WAIT_FINISHED", "1.2 CONNECTED", "1.2 RESUME_WAIT_CCS", "1.2 RESUME_WAIT_FINISHED",
+    "START",          "WAIT_CH2",      "WAIT_EOED",          "WAIT_CERT",
+    "WAIT_CV",        "WAIT_FINISHED", "CONNECTED",          "1.2 WAIT_CERT",
+    "1.2 WAIT_CKE",   "1.2 WAIT_CV",   "1.2 WAIT_CCS",       "1.2 WAIT_FINISHED",
+    "1.2 CONNECTED",  "1.2 RESUME_WAIT_CCS", "1.2 RESUME_WAIT_FINISHED",
 };
-
-latch_err latch__server_start(latch_conn *c);
 
 latch_err latch__server_start(latch_conn *c)
 {
@@ -49,6 +50,10 @@ typedef struct choice {
     latch_rd alpn; /* chosen protocol, empty if none */
     latch_rd sni;  /* host name, empty if none */
     latch_key_shares shares;
+    int psk;       /* index of the accepted PSK identity, -1 if none */
+    bool psk_dhe;  /* psk_dhe_ke (else psk_ke) */
+    uint32_t psk_age;  /* the client's obfuscated_ticket_age for it */
+    uint8_t binder_tag[LATCH_REPLAY_TAG]; /* the start of its binder (anti-replay) */
 } choice;
 
 /* RFC 7507 §2: TLS_FALLBACK_SCSV, sent by a client retrying with a lower version. */
@@ -217,7 +222,134 @@ latch_err latch__server_pick_alpn(latch_conn *c, const latch_client_hello *ch, l
     return LATCH_FAIL(LATCH_ERR_NO_APPLICATION_PROTOCOL, "the client's ALPN protocols are not among ours");
 }
 
-static latch_err negotiate(latch_conn *c, const latch_client_hello *ch, choice *out)
+/* Find the session behind a PSK identity: an external PSK, a ticket we
+ * sealed, or a cache entry (taken: each resumes once). */
+static bool find_psk(latch_conn *c, latch_rd identity, latch_session *s)
+{
+    latch_config *cfg = c->cfg;
+
+    for (size_t i = 0; i < cfg->n_psks; i++) {
+        if (cfg->psks[i].ticket_len == identity.len && memcmp(cfg->psks[i].ticket, identity.p, identity.len) == 0) {
+            *s = cfg->psks[i];
+            return true;
+        }
+    }
+    switch (cfg->store) {
+    case LATCH_SESSIONS_TICKETS:
+        return latch_ticket_open(c->prov, &cfg->ticket_keys, identity.p, identity.len, s) == LATCH_OK;
+    case LATCH_SESSIONS_CACHE:
+        return cfg->cache != NULL &&
+               latch_cache_get(cfg->cache, identity.p, identity.len, latch__config_now(cfg), true, s) == LATCH_OK;
+    case LATCH_SESSIONS_OFF: return false;
+    }
+    return false;
+}
+
+/* A client suite with the PSK's hash, in the client's order, that we allow. */
+static const latch_suite *suite_for_hash(latch_conn *c, const latch_client_hello *ch, uint8_t hash)
+{
+    for (size_t i = 0; i < latch_u16s_count(ch->cipher_suites); i++) {
+        uint16_t id = latch_u16s_at(ch->cipher_suites, i);
+        const latch_suite *s = latch_suite_by_id(id);
+
+        if (s != NULL && s->version == LATCH_TLS13 && s->hash == hash &&
+            latch__u16_in(c->cfg->suites, c->cfg->n_suites, id) && latch_provider_aead(c->prov, s->aead) != NULL) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * RFC 8446 §4.2.11: take the first offered PSK we know, that is fresh, of a
+ * hash the client's suites allow, in a key exchange mode both accept; its
+ * binder must verify (a wrong binder aborts the handshake).
+ */
+static latch_err pick_psk(latch_conn *c, const latch_client_hello *ch, const latch_hs_msg *m, choice *out)
+{
+    latch_config *cfg = c->cfg;
+    latch_hs *hs = c->hs;
+    latch_offered_psks offered;
+    latch_rd modes;
+    bool dhe = false, ke = false;
+
+    out->psk = -1;
+    if (!latch_exts_has(&ch->exts, LATCH_X_PRE_SHARED_KEY) ||
+        (cfg->store == LATCH_SESSIONS_OFF && cfg->n_psks == 0)) {
+        return LATCH_OK;
+    }
+    /* §4.2.9: a PSK offer needs psk_key_exchange_modes. */
+    LATCH_ENSURE(latch_exts_has(&ch->exts, LATCH_X_PSK_KEY_EXCHANGE_MODES), LATCH_ERR_MISSING_EXTENSION,
+                 "pre_shared_key without psk_key_exchange_modes");
+    LATCH_TRY(latch_ext_psk_modes_parse(ch->exts.data[LATCH_X_PSK_KEY_EXCHANGE_MODES], &modes));
+    /* The client's first mode that we accept (psk_ke only if allowed). */
+    for (size_t i = 0; i < modes.len && !dhe && !ke; i++) {
+        dhe = modes.p[i] == LATCH_PSK_DHE_KE;
+        ke = modes.p[i] == LATCH_PSK_KE && cfg->allow_psk_ke;
+    }
+    LATCH_TRY(latch_ext_psk_ch_parse(ch->exts.data[LATCH_X_PRE_SHARED_KEY], &offered));
+    /* A server that wants client certificates does not resume: the session
+     * carries no client identity. */
+    if ((!dhe && !ke) || cfg->client_auth != LATCH_CLIENT_AUTH_NONE) {
+        return LATCH_OK;
+    }
+    for (size_t i = 0; i < offered.n; i++) {
+        const latch_suite *suite, *ps;
+        const latch_hash_alg *h;
+        uint8_t th[LATCH_HASH_MAX_LEN], expect[LATCH_HASH_MAX_LEN];
+        latch_secret bk;
+        latch_ks13 ks;
+        latch_session *s = &hs->psk_accepted;
+        latch_err e;
+        int ok;
+
+        if (!find_psk(c, offered.e[i].identity, s)) {
+            continue;
+        }
+        ps = latch_suite_by_id(s->suite);
+        suite = ps != NULL ? suite_for_hash(c, ch, ps->hash) : NULL;
+        if (s->version != LATCH_TLS13 || !latch_session_fresh(s, latch__config_now(cfg)) || suite == NULL ||
+            (c->did_hrr && suite->id != hs->hrr_suite)) {
+            latch_session_wipe(s);
+            continue;
+        }
+        h = latch_provider_hash(c->prov, suite->hash);
+        LATCH_ENSURE(h != NULL && offered.e[i].binder.len == h->digest_len, LATCH_ERR_ILLEGAL_PARAMETER,
+                     "a PSK binder whose length differs from the hash's");
+        /* §4.2.11.2: the binder MACs the transcript with this ClientHello cut
+         * before the binders list. */
+        latch_ks13_init(&ks, h);
+        e = latch_ks13_early(&ks, s->secret.b, s->secret.len);
+        if (e == LATCH_OK) {
+            e = latch_ks13_binder_key(&ks, s->external, &bk);
+        }
+        if (e == LATCH_OK) {
+            e = latch_transcript_hash_as(&hs->th, suite->hash, m->whole.p, m->whole.len - offered.binders_len, th);
+        }
+        if (e == LATCH_OK) {
+            e = latch_ks13_finished(h, &bk, th, expect);
+        }
+        ok = e == LATCH_OK && latch_ct_eq(expect, offered.e[i].binder.p, h->digest_len);
+        latch_ks13_wipe(&ks);
+        latch_secret_wipe(&bk);
+        latch_wipe(expect, sizeof expect);
+        LATCH_TRY(e);
+        if (!ok) {
+            latch_session_wipe(s);
+            return LATCH_FAIL(LATCH_ERR_BAD_PSK, "the PSK binder of identity %zu does not verify", i);
+        }
+        out->suite = suite;
+        out->psk = (int)i;
+        out->psk_dhe = dhe;
+        out->psk_age = offered.e[i].obfuscated_ticket_age;
+        memcpy(out->binder_tag, offered.e[i].binder.p, LATCH_REPLAY_TAG);
+        latch_secret_set(&hs->psk, s->secret.b, s->secret.len);
+        return LATCH_OK;
+    }
+    return LATCH_OK;
+}
+
+static latch_err negotiate(latch_conn *c, const latch_client_hello *ch, choice *out, const latch_hs_msg *m)
 {
     memset(out, 0, sizeof *out);
     /* RFC 8446 §4.1.2: exactly one compression method, null. */
@@ -227,8 +359,13 @@ static latch_err negotiate(latch_conn *c, const latch_client_hello *ch, choice *
         LATCH_TRY(latch_ext_server_name_parse(ch->exts.data[LATCH_X_SERVER_NAME], &out->sni));
     }
     LATCH_TRY(pick_suite(c, ch, out));
-    LATCH_TRY(pick_group(c, ch, out));
-    LATCH_TRY(pick_chain(c, ch, out));
+    LATCH_TRY(pick_psk(c, ch, m, out));
+    if (out->psk < 0 || out->psk_dhe) {
+        LATCH_TRY(pick_group(c, ch, out));
+    }
+    if (out->psk < 0) {
+        LATCH_TRY(pick_chain(c, ch, out));
+    }
     LATCH_TRY(latch__server_pick_alpn(c, ch, &out->alpn));
     return LATCH_OK;
 }
@@ -295,7 +432,9 @@ static latch_err send_hrr(latch_conn *c, const latch_client_hello *ch, const cho
         LATCH_TRY(latch__conn_send_ccs(c));
         hs->sent_ccs = true;
     }
-    memcpy(hs->session_id, ch->session_id.p, ch->session_id.len);
+    if (ch->session_id.len > 0) {
+        memcpy(hs->session_id, ch->session_id.p, ch->session_id.len);
+    }
     hs->session_id_len = (uint8_t)ch->session_id.len;
     memcpy(c->client_random, ch->random, 32);
     c->did_hrr = true;
@@ -316,6 +455,7 @@ static latch_err build_ee(latch_conn *c, latch_wr *w, const void *arg)
     (void)arg;
     memset(&ee, 0, sizeof ee);
     ee.server_name_ack = c->hs->sni_matched;
+    ee.early_data = c->early == LATCH_EARLY_ACCEPTED;
     if (c->alpn[0] != '\0') {
         uint8_t *wire = c->hs->out; /* unused: ALPN is written from alpn_buf below */
 
@@ -364,6 +504,36 @@ static latch_err build_cr(latch_conn *c, latch_wr *w, const void *arg)
     return latch_certificate_request_build(w, &cr);
 }
 
+/*
+ * RFC 8446 §4.2.10 and §8: accept 0-RTT only for the first PSK identity, a
+ * resumption ticket that allows it, the very suite and ALPN of the session,
+ * no HelloRetryRequest, a ticket age that matches ours within 10 seconds,
+ * and a ClientHello not seen before (single-use cache entries, or the
+ * recorded binders for stateless tickets).
+ */
+static bool accept_early(latch_conn *c, const latch_client_hello *ch, const choice *cho)
+{
+    latch_config *cfg = c->cfg;
+    const latch_session *s = &c->hs->psk_accepted;
+    int64_t now = latch__config_now(cfg);
+    int64_t client_ms, server_ms;
+
+    if (!latch_exts_has(&ch->exts, LATCH_X_EARLY_DATA) || cfg->max_early_data == 0 || cho->psk != 0 ||
+        s->external || s->max_early_data == 0 || c->did_hrr || s->suite != cho->suite->id ||
+        s->alpn_len != cho->alpn.len || (s->alpn_len > 0 && memcmp(s->alpn, cho->alpn.p, s->alpn_len) != 0)) {
+        return false;
+    }
+    client_ms = (int64_t)(uint32_t)(cho->psk_age - s->age_add);
+    server_ms = (now - s->issued) * 1000;
+    if (client_ms - server_ms > 10000 || server_ms - client_ms > 10000) {
+        return false;
+    }
+    if (cfg->store == LATCH_SESSIONS_CACHE) {
+        return true; /* the entry was taken: this ticket cannot come again */
+    }
+    return latch_replay_check(&cfg->replay, cho->binder_tag, now, s->issued + (int64_t)s->lifetime + 10);
+}
+
 static latch_err send_flight(latch_conn *c, const latch_client_hello *ch, const choice *cho, uint8_t *next)
 {
     latch_hs *hs = c->hs;
@@ -373,14 +543,34 @@ static latch_err send_flight(latch_conn *c, const latch_client_hello *ch, const 
     sh_arg a;
     latch_err e;
 
-    LATCH_ENSURE(kx != NULL, LATCH_ERR_INTERNAL, "chosen group missing from the provider");
+    bool dhe = cho->psk < 0 || cho->psk_dhe;
+
     LATCH_TRY(c->prov->random(c->prov->rng, c->server_random, 32));
     memcpy(c->client_random, ch->random, 32);
-    LATCH_TRY(kx->keygen(kx, c->prov, &key, pub));
-    e = kx->derive(key, cho->share->key_exchange.p, cho->share->key_exchange.len, secret);
-    if (e != LATCH_OK) {
-        latch_wipe(secret, sizeof secret);
-        return LATCH_FAIL(e, "the client's %s key share is invalid", kx->name);
+    if (cho->psk >= 0) {
+        c->resumed = true;
+        c->proofs |= LATCH_PROOF_PSK;
+    }
+    if (latch_exts_has(&ch->exts, LATCH_X_EARLY_DATA)) {
+        c->early = cho->psk >= 0 && accept_early(c, ch, cho) ? LATCH_EARLY_ACCEPTED : LATCH_EARLY_REJECTED;
+        latch__conn_trace(c, LATCH_TRACE_CHECK, true, 0, "early data", 0, "%s the client's 0-RTT data",
+                          c->early == LATCH_EARLY_ACCEPTED ? "accepting" : "declining");
+    }
+    if (c->early == LATCH_EARLY_ACCEPTED) {
+        /* Early keys from Hash(ClientHello), before the ServerHello joins the transcript. */
+        LATCH_TRY(latch__tls13_early_keys(c, false));
+        c->early_reading = true;
+    }
+    if (dhe) {
+        LATCH_ENSURE(kx != NULL, LATCH_ERR_INTERNAL, "chosen group missing from the provider");
+        LATCH_TRY(kx->keygen(kx, c->prov, &key, pub));
+        e = kx->derive(key, cho->share->key_exchange.p, cho->share->key_exchange.len, secret);
+        if (e != LATCH_OK) {
+            latch_wipe(secret, sizeof secret);
+            return LATCH_FAIL(e, "the client's %s key share is invalid", kx->name);
+        }
+    } else {
+        c->group = 0;
     }
     memset(&a, 0, sizeof a);
     a.sh.legacy_version = LATCH_TLS12;
@@ -389,10 +579,12 @@ static latch_err send_flight(latch_conn *c, const latch_client_hello *ch, const 
     a.sh.session_id_len = ch->session_id.len;
     a.sh.cipher_suite = cho->suite->id;
     a.sh.selected_version = LATCH_TLS13;
-    a.sh.group = cho->group;
-    a.sh.pub = pub;
-    a.sh.pub_len = kx->pub_len;
-    a.sh.psk_identity = -1;
+    if (dhe) {
+        a.sh.group = cho->group;
+        a.sh.pub = pub;
+        a.sh.pub_len = kx->pub_len;
+    }
+    a.sh.psk_identity = cho->psk;
     e = latch__hs_send(c, LATCH_HS_SERVER_HELLO, build_server_hello, &a, false);
     if (e == LATCH_OK) {
         e = latch__hs_flush(c);
@@ -403,26 +595,41 @@ static latch_err send_flight(latch_conn *c, const latch_client_hello *ch, const 
         hs->sent_ccs = true;
     }
     if (e == LATCH_OK) {
-        latch__conn_trace(c, LATCH_TRACE_CHECK, true, 0, "key exchange", 0,
-                          "%s shared secret computed; handshake keys derived", kx->name);
-        e = latch__tls13_handshake_keys(c, secret, kx->secret_len);
+        latch__conn_trace(c, LATCH_TRACE_CHECK, true, 0, "key exchange", 0, "%s%s%s", dhe ? kx->name : "",
+                          dhe ? " shared secret computed; handshake keys derived" : "handshake keys derived from the PSK",
+                          cho->psk >= 0 ? (dhe ? " (resuming: psk_dhe_ke)" : " (resuming: psk_ke)") : "");
+        e = latch__tls13_handshake_keys(c, dhe ? secret : NULL, dhe ? kx->secret_len : 0);
     }
     latch_wipe(secret, sizeof secret);
     LATCH_TRY(e);
     /* RFC 8446 §4.2.10: 0-RTT we do not accept is skipped, not fatal. */
-    c->skip_early = latch_exts_has(&ch->exts, LATCH_X_EARLY_DATA);
+    c->skip_early = c->early == LATCH_EARLY_REJECTED;
 
     LATCH_TRY(latch__hs_send(c, LATCH_HS_ENCRYPTED_EXTENSIONS, build_ee, NULL, false));
-    if (c->cfg->client_auth != LATCH_CLIENT_AUTH_NONE) {
-        LATCH_TRY(latch__hs_send(c, LATCH_HS_CERTIFICATE_REQUEST, build_cr, NULL, false));
-        hs->cert_requested = true;
+    /* RFC 8446 §4.3.2: no CertificateRequest, Certificate or
+     * CertificateVerify when the PSK authenticates. */
+    if (cho->psk < 0) {
+        if (c->cfg->client_auth != LATCH_CLIENT_AUTH_NONE) {
+            LATCH_TRY(latch__hs_send(c, LATCH_HS_CERTIFICATE_REQUEST, build_cr, NULL, false));
+            hs->cert_requested = true;
+        }
+        LATCH_TRY(latch__tls13_send_cert_and_cv(c, cho->chain, cho->scheme, NULL, 0));
     }
-    LATCH_TRY(latch__tls13_send_cert_and_cv(c, cho->chain, cho->scheme, NULL, 0));
     LATCH_TRY(latch__tls13_send_finished(c));
     LATCH_TRY(latch__hs_flush(c));
     LATCH_TRY(latch__tls13_app_secrets(c));
     LATCH_TRY(latch__conn_set_keys13(c, true, &hs->s_ap, "application"));
-    *next = hs->cert_requested ? S13_WAIT_CERT : S13_WAIT_FINISHED;
+    *next = c->early == LATCH_EARLY_ACCEPTED ? S13_WAIT_EOED : hs->cert_requested ? S13_WAIT_CERT : S13_WAIT_FINISHED;
+    return LATCH_OK;
+}
+
+/* §4.5: EndOfEarlyData ends the 0-RTT data; the client's handshake keys follow. */
+static latch_err server_eoed(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
+{
+    LATCH_TRY(latch_empty_msg_parse(m->body));
+    c->early_reading = false;
+    LATCH_TRY(latch__conn_set_keys13(c, false, &c->hs->c_hs, "handshake"));
+    *next = S13_WAIT_FINISHED;
     return LATCH_OK;
 }
 
@@ -437,11 +644,15 @@ static latch_err server_ch(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     if (version == LATCH_TLS12) {
         return latch__server12_ch(c, &ch, m, next);
     }
-    LATCH_TRY(negotiate(c, &ch, &cho));
-    if (cho.share == NULL) {
+    LATCH_TRY(negotiate(c, &ch, &cho, m));
+    if (cho.share == NULL && (cho.psk < 0 || cho.psk_dhe)) {
+        /* The PSK (if any) is checked again on the second ClientHello. */
+        latch_session_wipe(&c->hs->psk_accepted);
         return send_hrr(c, &ch, &cho, m, next);
     }
-    memcpy(c->hs->session_id, ch.session_id.p, ch.session_id.len);
+    if (ch.session_id.len > 0) {
+        memcpy(c->hs->session_id, ch.session_id.p, ch.session_id.len);
+    }
     c->hs->session_id_len = (uint8_t)ch.session_id.len;
     c->hs->chain = cho.chain;
     LATCH_TRY(use_choice(c, &cho));
@@ -472,10 +683,12 @@ static latch_err server_ch2(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     LATCH_TRY(latch_ext_cookie_parse(ch.exts.data[LATCH_X_COOKIE], &cookie));
     LATCH_ENSURE(cookie.len == sizeof hs->cookie_expect && memcmp(cookie.p, hs->cookie_expect, cookie.len) == 0,
                  LATCH_ERR_ILLEGAL_PARAMETER, "the second ClientHello echoes a different cookie");
-    LATCH_TRY(negotiate(c, &ch, &cho));
+    LATCH_TRY(negotiate(c, &ch, &cho, m));
     LATCH_ENSURE(cho.suite->id == hs->hrr_suite, LATCH_ERR_ILLEGAL_PARAMETER,
                  "the second ClientHello leads to another cipher suite");
-    LATCH_ENSURE(cho.shares.n == 1 && cho.share != NULL && cho.group == hs->hrr_group, LATCH_ERR_ILLEGAL_PARAMETER,
+    LATCH_ENSURE(latch_exts_has(&ch.exts, LATCH_X_KEY_SHARE) && cho.shares.n == 1 && cho.shares.e[0].group == hs->hrr_group &&
+                     cho.share != NULL,
+                 LATCH_ERR_ILLEGAL_PARAMETER,
                  "the second ClientHello must carry exactly one key share, for the group we asked for");
     hs->chain = cho.chain;
     LATCH_TRY(use_choice(c, &cho));
@@ -511,6 +724,67 @@ static latch_err server_cv(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     return LATCH_OK;
 }
 
+/* One NewSessionTicket (RFC 8446 §4.6.1). */
+typedef struct nst_arg {
+    uint32_t lifetime, age_add, max_early;
+    const uint8_t *nonce, *ticket;
+    size_t nonce_len, ticket_len;
+} nst_arg;
+
+static latch_err build_nst(latch_conn *c, latch_wr *w, const void *arg)
+{
+    const nst_arg *a = arg;
+
+    (void)c;
+    return latch_new_session_ticket_build(w, a->lifetime, a->age_add, a->nonce, a->nonce_len, a->ticket,
+                                          a->ticket_len, a->max_early);
+}
+
+static latch_err send_ticket(latch_conn *c, uint8_t index)
+{
+    latch_config *cfg = c->cfg;
+    latch_session s;
+    uint8_t ticket[LATCH_TICKET_MAX], nonce[1] = {index};
+    size_t tlen = 0;
+    nst_arg a;
+    latch_err e;
+
+    memset(&s, 0, sizeof s);
+    s.version = LATCH_TLS13;
+    s.suite = c->suite->id;
+    s.issued = latch__config_now(cfg);
+    s.lifetime = cfg->ticket_lifetime;
+    s.max_early_data = cfg->max_early_data;
+    s.alpn_len = (uint8_t)strlen(c->alpn);
+    memcpy(s.alpn, c->alpn, s.alpn_len);
+    s.sni_len = (uint8_t)strlen(c->server_name);
+    memcpy(s.sni, c->server_name, s.sni_len);
+    e = c->prov->random(c->prov->rng, (uint8_t *)&s.age_add, sizeof s.age_add);
+    if (e == LATCH_OK) {
+        e = latch_ks13_resumption_psk(c->hash, &c->resumption_secret, nonce, sizeof nonce, &s.secret);
+    }
+    if (e == LATCH_OK && cfg->store == LATCH_SESSIONS_CACHE) {
+        /* The ticket is only a handle into our cache. */
+        tlen = 32;
+        e = c->prov->random(c->prov->rng, ticket, tlen);
+        if (e == LATCH_OK) {
+            e = latch_cache_put(cfg->cache, ticket, tlen, &s);
+        }
+    } else if (e == LATCH_OK) {
+        e = latch_ticket_seal(c->prov, &cfg->ticket_keys, s.issued, &s, ticket, sizeof ticket, &tlen);
+    }
+    a.age_add = s.age_add; /* public: sent in the clear inside the encrypted NST */
+    latch_session_wipe(&s);
+    LATCH_TRY(e);
+    a.lifetime = cfg->ticket_lifetime;
+    a.max_early = cfg->max_early_data;
+    a.nonce = nonce;
+    a.nonce_len = sizeof nonce;
+    a.ticket = ticket;
+    a.ticket_len = tlen;
+    return latch__hs_send(c, LATCH_HS_NEW_SESSION_TICKET, build_nst, &a, true);
+}
+
 static latch_err server_fin(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 {
     latch_hs *hs = c->hs;
@@ -521,6 +795,12 @@ static latch_err server_fin(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     /* RFC 8446 §7.1: resumption_master_secret hashes through the client Finished. */
     LATCH_TRY(latch_transcript_hash(&hs->th, th));
     LATCH_TRY(latch_ks13_derive(&hs->ks, LATCH_KS13_RES_MASTER, th, &c->resumption_secret));
+    if (c->cfg->store != LATCH_SESSIONS_OFF && c->cfg->client_auth == LATCH_CLIENT_AUTH_NONE) {
+        for (unsigned i = 0; i < c->cfg->tickets; i++) {
+            LATCH_TRY(send_ticket(c, (uint8_t)i));
+        }
+        LATCH_TRY(latch__hs_flush(c));
+    }
     *next = S13_CONNECTED;
     return LATCH_OK;
 }
@@ -536,11 +816,12 @@ static latch_err server_key_update(latch_conn *c, const latch_hs_msg *m, uint8_t
 
 static const latch_hs_edge edges[] = {
     {S_START, HS, LATCH_HS_CLIENT_HELLO, server_ch,
-     LATCH_S(S13_WAIT_CH2) | LATCH_S(S13_WAIT_CERT) | LATCH_S(S13_WAIT_FINISHED) | LATCH_S(S12_WAIT_CERT) |
-         LATCH_S(S12_WAIT_CKE) | LATCH_S(S12_RESUME_WAIT_CCS),
+     LATCH_S(S13_WAIT_CH2) | LATCH_S(S13_WAIT_EOED) | LATCH_S(S13_WAIT_CERT) | LATCH_S(S13_WAIT_FINISHED) |
+         LATCH_S(S12_WAIT_CERT) | LATCH_S(S12_WAIT_CKE) | LATCH_S(S12_RESUME_WAIT_CCS),
      LATCH_HSF_OWN_TRANSCRIPT | LATCH_HSF_END_OF_RECORD},
     {S13_WAIT_CH2, HS, LATCH_HS_CLIENT_HELLO, server_ch2, LATCH_S(S13_WAIT_CERT) | LATCH_S(S13_WAIT_FINISHED),
      LATCH_HSF_OWN_TRANSCRIPT | LATCH_HSF_END_OF_RECORD},
+    {S13_WAIT_EOED, HS, LATCH_HS_END_OF_EARLY_DATA, server_eoed, LATCH_S(S13_WAIT_FINISHED), LATCH_HSF_END_OF_RECORD},
     {S13_WAIT_CERT, HS, LATCH_HS_CERTIFICATE, server_cert, LATCH_S(S13_WAIT_CV) | LATCH_S(S13_WAIT_FINISHED), 0},
     {S13_WAIT_CV, HS, LATCH_HS_CERTIFICATE_VERIFY, server_cv, LATCH_S(S13_WAIT_FINISHED), LATCH_HSF_PRIOR_HASH},
     {S13_WAIT_FINISHED, HS, LATCH_HS_FINISHED, server_fin, LATCH_S(S13_CONNECTED),

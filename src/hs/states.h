@@ -35,6 +35,7 @@ enum latch_client_state {
 enum latch_server_state {
     S_START,
     S13_WAIT_CH2,
+    S13_WAIT_EOED,
     S13_WAIT_CERT,
     S13_WAIT_CV,
     S13_WAIT_FINISHED,

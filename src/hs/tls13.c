@@ -14,18 +14,42 @@ latch_err latch__tls13_handshake_keys(latch_conn *c, const uint8_t *dhe, size_t 
     latch_hs *hs = c->hs;
     uint8_t th[LATCH_HASH_MAX_LEN];
 
-    /* RFC 8446 §7.1: Early Secret (no PSK), then Handshake Secret from (EC)DHE. */
-    latch_ks13_init(&hs->ks, c->hash);
-    LATCH_TRY(latch_ks13_early(&hs->ks, NULL, 0));
+    /* RFC 8446 §7.1: Early Secret (from the PSK, or zeros), then Handshake
+     * Secret from (EC)DHE. 0-RTT already computed the Early Secret. */
+    if (!(c->resumed && hs->ks.stage == LATCH_KS13_EARLY)) {
+        latch_ks13_init(&hs->ks, c->hash);
+        LATCH_TRY(c->resumed ? latch_ks13_early(&hs->ks, hs->psk.b, hs->psk.len) : latch_ks13_early(&hs->ks, NULL, 0));
+    }
     LATCH_TRY(latch_ks13_handshake(&hs->ks, dhe, dhe_len));
     LATCH_TRY(latch_transcript_hash(&hs->th, th));
     LATCH_TRY(latch_ks13_derive(&hs->ks, LATCH_KS13_C_HS_TRAFFIC, th, &hs->c_hs));
     LATCH_TRY(latch_ks13_derive(&hs->ks, LATCH_KS13_S_HS_TRAFFIC, th, &hs->s_hs));
     latch__conn_keylog(c, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", &hs->c_hs);
     latch__conn_keylog(c, "SERVER_HANDSHAKE_TRAFFIC_SECRET", &hs->s_hs);
-    LATCH_TRY(latch__conn_set_keys13(c, false, c->is_server ? &hs->c_hs : &hs->s_hs, "handshake"));
-    LATCH_TRY(latch__conn_set_keys13(c, true, c->is_server ? &hs->s_hs : &hs->c_hs, "handshake"));
+    /* While 0-RTT data flows, the client keeps writing (and the server
+     * keeps reading) with the early keys until EndOfEarlyData. */
+    if (!(c->is_server && c->early == LATCH_EARLY_ACCEPTED)) {
+        LATCH_TRY(latch__conn_set_keys13(c, false, c->is_server ? &hs->c_hs : &hs->s_hs, "handshake"));
+    }
+    if (!(!c->is_server && hs->early_offered)) {
+        LATCH_TRY(latch__conn_set_keys13(c, true, c->is_server ? &hs->s_hs : &hs->c_hs, "handshake"));
+    }
     return LATCH_OK;
+}
+
+latch_err latch__tls13_early_keys(latch_conn *c, bool write)
+{
+    latch_hs *hs = c->hs;
+    uint8_t th[LATCH_HASH_MAX_LEN];
+
+    /* RFC 8446 §7.1: client_early_traffic_secret = Derive-Secret(Early
+     * Secret, "c e traffic", ClientHello). */
+    latch_ks13_init(&hs->ks, c->hash);
+    LATCH_TRY(latch_ks13_early(&hs->ks, hs->psk.b, hs->psk.len));
+    LATCH_TRY(latch_transcript_hash_as(&hs->th, c->hash->id, NULL, 0, th));
+    LATCH_TRY(latch_ks13_derive(&hs->ks, LATCH_KS13_C_E_TRAFFIC, th, &hs->c_e));
+    latch__conn_keylog(c, "CLIENT_EARLY_TRAFFIC_SECRET", &hs->c_e);
+    return latch__conn_set_keys13(c, write, &hs->c_e, "early");
 }
 
 latch_err latch__tls13_app_secrets(latch_conn *c)
