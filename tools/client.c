@@ -385,7 +385,8 @@ int cmd_client(int argc, char **argv)
             if (latch_conn_session(c, sess, sizeof sess, &n) == LATCH_OK) {
                 sess_len = (long)n;
             } else {
-                fprintf(stderr, "latch client: the server sent no session ticket to resume\n");
+                fprintf(stderr, "latch client: the server gave no session to resume (no ticket; in TLS 1.2, no "
+                                "session id either, or no extended master secret)\n");
             }
             latch_conn_free(c);
             c = NULL;

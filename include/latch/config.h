@@ -239,6 +239,17 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_tickets(latch_config *cfg,
 /**
  * \brief Server: where sessions live (see latch_session_store); cache_size
  * bounds the cache (default 1024 sessions; the oldest goes first).
+ *
+ * TLS 1.2 (RFC 5246 §7.3 abbreviated handshakes): with tickets, a client
+ * that sends the session_ticket extension gets a NewSessionTicket (RFC 5077)
+ * sealed like the TLS 1.3 ones, valid for the ticket lifetime; with the
+ * cache, each session gets a random 32-byte session id and stays in the
+ * cache for the ticket lifetime (a TLS 1.2 session id may be resumed more
+ * than once). Either way only sessions made with extended_master_secret
+ * (RFC 7627) are resumable, a client that offers one without it is refused
+ * (handshake_failure, RFC 7627 §5.3), a session resumes only for the same
+ * server name (RFC 6066 §3), and servers that ask for client certificates
+ * neither issue nor resume sessions.
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_session_store(latch_config *cfg, latch_session_store mode,
                                                                     size_t cache_size);

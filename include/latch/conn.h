@@ -80,6 +80,13 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_conn_set_session(latch_conn *c, const
  * newest ticket the server sent). The bytes contain the resumption secret:
  * store them as carefully as a password. Sessions arrive after the
  * handshake (TLS 1.3 NewSessionTicket), so read some data first.
+ *
+ * TLS 1.2: the session exists as soon as the handshake completes, if the
+ * server gave it a session id or a ticket (RFC 5077) and the handshake used
+ * extended_master_secret (RFC 7627: sessions without it are never kept or
+ * offered). latch_conn_set_session offers it again (the ticket, or the
+ * session id) to a server of the same name, for a cipher suite still
+ * configured; a resumed connection can export its session again.
  * \param len receives the length (also on LATCH_ERR_BUFFER_TOO_SMALL).
  * \return LATCH_OK; LATCH_ERR_BAD_STATE (no ticket received yet);
  * LATCH_ERR_BUFFER_TOO_SMALL.

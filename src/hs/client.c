@@ -100,6 +100,11 @@ static latch_err build_client_hello(latch_conn *c, latch_wr *w, const void *arg)
     }
     /* RFC 7627, RFC 5746, RFC 8422 §5.1.2, RFC 5077: the TLS 1.2 extensions. */
     ch.tls12 = offers(hs, LATCH_TLS12);
+    if (hs->offer12 && c->session->ticket_len > 0) {
+        /* RFC 5077 §3.2: the ticket to resume, in session_ticket. */
+        ch.session_ticket = c->session->ticket;
+        ch.session_ticket_len = c->session->ticket_len;
+    }
     ch.groups = cfg->groups;
     ch.n_groups = cfg->n_groups;
     for (size_t i = 0; i < hs->n_shares; i++) {
@@ -356,10 +361,18 @@ latch_err latch__client_start(latch_conn *c)
     LATCH_ENSURE(hs->n_offered_suites > 0, LATCH_ERR_NO_SHARED_CIPHER,
                  "no cipher suite of the allowed versions is configured");
     LATCH_TRY(c->prov->random(c->prov->rng, c->client_random, 32));
-    if (offers(hs, LATCH_TLS13)) {
-        /* RFC 8446 D.4: middlebox compatibility mode, a fresh 32-byte session id. */
+    hs->offer12 = latch__client12_can_offer(c);
+    if (hs->offer12 && c->session->ticket_len == 0) {
+        /* RFC 5246 §7.4.1.2: the id of the session to resume (RFC 8446
+         * D.4 lets it double as the TLS 1.3 compatibility id). */
+        memcpy(hs->session_id, c->session->sid, c->session->sid_len);
+        hs->session_id_len = c->session->sid_len;
+    } else if (offers(hs, LATCH_TLS13) || hs->offer12) {
+        /* RFC 8446 D.4: middlebox compatibility mode, a fresh 32-byte
+         * session id; with a TLS 1.2 ticket, RFC 5077 §3.4's random id that
+         * a server echoes when it accepts the ticket. */
         hs->session_id_len = 32;
-        hs->compat_sid = true;
+        hs->compat_sid = !hs->offer12;
         LATCH_TRY(c->prov->random(c->prov->rng, hs->session_id, 32));
     }
     /* A TLS 1.2 CertificateVerify signs the handshake messages: keep them

@@ -15,12 +15,24 @@
  *   WAIT_FINISHED --Finished--> CONNECTED
  *   CONNECTED --HelloRequest / warning no_renegotiation--> CONNECTED
  *
+ * Resumption (RFC 5246 §7.3 abbreviated handshake; RFC 5077 §3.1): when the
+ * ServerHello echoes the session id we offered with a saved session (its
+ * own, or RFC 5077 §3.4's random one sent with a ticket):
+ *   WAIT_SH --ServerHello--> RESUME_WAIT_NST (a new ticket follows) or RESUME_WAIT_CCS
+ *   RESUME_WAIT_NST --NewSessionTicket--> RESUME_WAIT_CCS
+ *   RESUME_WAIT_CCS --ChangeCipherSpec--> RESUME_WAIT_FINISHED
+ *   RESUME_WAIT_FINISHED --Finished / send ChangeCipherSpec, Finished--> CONNECTED
+ * Only sessions made with extended_master_secret are kept and offered
+ * (RFC 7627 §5.3), and a resumption must use it again.
+ *
  * Renegotiation is refused (RFC 5746 is implemented only so that a peer can
  * tell that we never renegotiate): a HelloRequest is answered with a
  * no_renegotiation warning and the connection goes on.
  */
 #include "hs/hs.h"
 #include "hs/states.h"
+
+#include "core/alloc.h"
 
 #include <string.h>
 
@@ -61,6 +73,94 @@ static latch_err check_extensions(latch_conn *c, const latch_server_hello *sh)
     return LATCH_OK;
 }
 
+bool latch__client12_can_offer(const latch_conn *c)
+{
+    const latch_session *s = c->session;
+    const latch_hs *hs = c->hs;
+
+    /* A fresh TLS 1.2 session made with EMS (RFC 7627 §5.3), for a suite we
+     * offer, and for this server name (RFC 6066 §3). */
+    return s != NULL && s->version == LATCH_TLS12 && !s->external && s->ems &&
+           latch_session_fresh(s, latch__config_now(c->cfg)) && (s->ticket_len > 0 || s->sid_len > 0) &&
+           latch__u16_in(hs->offered_versions, hs->n_offered_versions, LATCH_TLS12) &&
+           latch__u16_in(hs->offered_suites, hs->n_offered_suites, s->suite) && s->sni_len == strlen(c->server_name) &&
+           memcmp(s->sni, c->server_name, s->sni_len) == 0;
+}
+
+/* The server accepted the session we offered: the abbreviated handshake. */
+static latch_err resume12(latch_conn *c, const latch_server_hello *sh, uint8_t *next)
+{
+    latch_hs *hs = c->hs;
+    const latch_session *s = c->session;
+
+    /* RFC 5246 §7.4.1.3: a resumed session keeps its cipher suite. */
+    LATCH_ENSURE(sh->cipher_suite == s->suite, LATCH_ERR_ILLEGAL_PARAMETER,
+                 "the server resumed the session with another cipher suite");
+    /* RFC 7627 §5.3: "If the original session used the extension but the
+     * new ServerHello does not contain the extension, the client MUST abort
+     * the handshake". */
+    LATCH_ENSURE(hs->ems, LATCH_ERR_HANDSHAKE_FAILURE,
+                 "the server resumed a session made with extended_master_secret without it (RFC 7627 §5.3)");
+    latch_secret_set(&hs->master, s->secret.b, s->secret.len);
+    latch__conn_keylog(c, "CLIENT_RANDOM", &hs->master);
+    LATCH_TRY(latch_ks12_keys(c->hash, &hs->master, c->client_random, c->server_random, c->aead->key_len,
+                              c->aead->id == LATCH_AEAD_CHACHA20_POLY1305 ? 12 : 4, &hs->keys));
+    c->resumed = true;
+    c->proofs |= LATCH_PROOF_PSK;
+    /* The certificate was checked when the session was made (if it was). */
+    c->verify_result = s->verified ? LATCH_OK : LATCH_ERR_CERT_UNKNOWN;
+    latch__hs_drop_msgs(c);
+    latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "resumed", 0,
+                      "the server resumes the saved session: new keys from its master secret and the fresh randoms, "
+                      "no certificate, no key exchange");
+    *next = hs->ticket_expected ? C12_RESUME_WAIT_NST : C12_RESUME_WAIT_CCS;
+    return LATCH_OK;
+}
+
+/* Keep the session for latch_conn_session: after a full handshake with
+ * EMS, if the server gave it an id or a ticket; after a resumption, with
+ * the new ticket if one came. */
+static latch_err keep_session(latch_conn *c)
+{
+    latch_hs *hs = c->hs;
+    latch_session *s;
+
+    if (!hs->ems || (hs->sid12_len == 0 && hs->ticket12_len == 0 && !c->resumed)) {
+        return LATCH_OK; /* RFC 7627 §5.3: a session without EMS is not resumed */
+    }
+    if (c->resumed) {
+        if (hs->ticket12_received && hs->ticket12_len > 0) {
+            memcpy(c->session->ticket, hs->ticket12, hs->ticket12_len);
+            c->session->ticket_len = hs->ticket12_len;
+            c->session->issued = latch__config_now(c->cfg);
+        }
+        c->tickets_received++;
+        return LATCH_OK;
+    }
+    s = c->session != NULL ? c->session : latch__alloc(c->alloc, sizeof *s);
+    LATCH_ENSURE(s != NULL, LATCH_ERR_NO_MEMORY, "allocating the session");
+    c->session = s;
+    latch_session_wipe(s);
+    s->version = LATCH_TLS12;
+    s->suite = c->suite->id;
+    latch_secret_set(&s->secret, hs->master.b, hs->master.len);
+    s->ems = true;
+    s->issued = latch__config_now(c->cfg);
+    /* RFC 5077 §3.3: the hint, or our ticket lifetime for a session id. */
+    s->lifetime = hs->ticket12_hint > 0 ? hs->ticket12_hint : c->cfg->ticket_lifetime;
+    s->verified = c->verify_result == LATCH_OK;
+    s->alpn_len = (uint8_t)strlen(c->alpn);
+    memcpy(s->alpn, c->alpn, s->alpn_len);
+    s->sni_len = (uint8_t)strlen(c->server_name);
+    memcpy(s->sni, c->server_name, s->sni_len);
+    memcpy(s->sid, hs->sid12, hs->sid12_len);
+    s->sid_len = hs->sid12_len;
+    memcpy(s->ticket, hs->ticket12, hs->ticket12_len);
+    s->ticket_len = hs->ticket12_len;
+    c->tickets_received++;
+    return LATCH_OK;
+}
+
 latch_err latch__client12_sh(latch_conn *c, const latch_server_hello *sh, const latch_hs_msg *m, uint8_t *next)
 {
     latch_hs *hs = c->hs;
@@ -94,8 +194,15 @@ latch_err latch__client12_sh(latch_conn *c, const latch_server_hello *sh, const 
     LATCH_TRY(latch_transcript_select(&hs->th, s->hash));
     LATCH_TRY(latch__hs_transcript_add(c, m->whole.p, m->whole.len));
     memcpy(c->server_random, sh->random, 32);
-    latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "version", 0,
-                      "TLS 1.2 with %s; extended master secret %s", s->name, hs->ems ? "on" : "OFF (RFC 7627 not supported by the server)");
+    latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "version", 0, "TLS 1.2 with %s; extended master secret %s",
+                      s->name, hs->ems ? "on" : "OFF (RFC 7627 not supported by the server)");
+    /* RFC 5246 §7.4.1.3 / RFC 5077 §3.4: the echo of our id resumes. */
+    if (hs->offer12 && sh->session_id.len > 0 && sh->session_id.len == hs->session_id_len &&
+        memcmp(sh->session_id.p, hs->session_id, hs->session_id_len) == 0) {
+        return resume12(c, sh, next);
+    }
+    memcpy(hs->sid12, sh->session_id.p, sh->session_id.len);
+    hs->sid12_len = (uint8_t)sh->session_id.len;
     *next = C12_WAIT_CERT;
     return LATCH_OK;
 }
@@ -268,25 +375,38 @@ static latch_err client12_done(latch_conn *c, const latch_hs_msg *m, uint8_t *ne
 
 static latch_err client12_nst(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 {
+    latch_hs *hs = c->hs;
     uint32_t hint;
     latch_rd ticket;
 
-    (void)c;
     LATCH_TRY(latch_new_session_ticket12_parse(m->body, &hint, &ticket));
-    *next = C12_WAIT_CCS;
+    /* RFC 5077 §3.3: an empty ticket means none after all; one larger than
+     * we keep is dropped. Either way the handshake goes on. */
+    if (ticket.len <= sizeof hs->ticket12) {
+        memcpy(hs->ticket12, ticket.p, ticket.len);
+        hs->ticket12_len = (uint16_t)ticket.len;
+        hs->ticket12_hint = hint;
+        hs->ticket12_received = true;
+    }
+    *next = c->state == C12_RESUME_WAIT_NST ? C12_RESUME_WAIT_CCS : C12_WAIT_CCS;
     return LATCH_OK;
 }
 
 static latch_err client12_ccs(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 {
     LATCH_TRY(latch__tls12_recv_ccs(c, m));
-    *next = C12_WAIT_FINISHED;
+    *next = c->state == C12_RESUME_WAIT_CCS ? C12_RESUME_WAIT_FINISHED : C12_WAIT_FINISHED;
     return LATCH_OK;
 }
 
 static latch_err client12_fin(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 {
     LATCH_TRY(latch__tls12_verify_finished(c, m));
+    if (c->state == C12_RESUME_WAIT_FINISHED) {
+        /* RFC 5246 §7.3: in the abbreviated handshake the client finishes second. */
+        LATCH_TRY(latch__tls12_send_ccs_finished(c));
+    }
+    LATCH_TRY(keep_session(c));
     *next = C12_CONNECTED;
     return LATCH_OK;
 }
@@ -319,6 +439,9 @@ const latch_hs_edge latch__client_edges12[LATCH_CLIENT_EDGES12] = {
     {C12_WAIT_NST, HS, LATCH_HS_NEW_SESSION_TICKET, client12_nst, LATCH_S(C12_WAIT_CCS), 0},
     {C12_WAIT_CCS, CCS, 0, client12_ccs, LATCH_S(C12_WAIT_FINISHED), 0},
     {C12_WAIT_FINISHED, HS, LATCH_HS_FINISHED, client12_fin, LATCH_S(C12_CONNECTED), LATCH_HSF_PRIOR_HASH},
+    {C12_RESUME_WAIT_NST, HS, LATCH_HS_NEW_SESSION_TICKET, client12_nst, LATCH_S(C12_RESUME_WAIT_CCS), 0},
+    {C12_RESUME_WAIT_CCS, CCS, 0, client12_ccs, LATCH_S(C12_RESUME_WAIT_FINISHED), 0},
+    {C12_RESUME_WAIT_FINISHED, HS, LATCH_HS_FINISHED, client12_fin, LATCH_S(C12_CONNECTED), LATCH_HSF_PRIOR_HASH},
     {C12_CONNECTED, HS, LATCH_HS_HELLO_REQUEST, client12_hello_request, LATCH_S(C12_CONNECTED),
      LATCH_HSF_NO_TRANSCRIPT},
 };

@@ -61,8 +61,8 @@ extern const latch_hs_table latch__client_table;
 extern const latch_hs_table latch__server_table;
 
 /* The TLS 1.2 edges (client12.c, server12.c), the edges12 of the tables. */
-#define LATCH_CLIENT_EDGES12 9
-#define LATCH_SERVER_EDGES12 6
+#define LATCH_CLIENT_EDGES12 12
+#define LATCH_SERVER_EDGES12 8
 extern const latch_hs_edge latch__client_edges12[LATCH_CLIENT_EDGES12];
 extern const latch_hs_edge latch__server_edges12[LATCH_SERVER_EDGES12];
 
@@ -146,6 +146,15 @@ struct latch_hs {
     uint8_t *msgs;
     size_t msgs_len, msgs_cap;
     bool keep_msgs;
+    /* TLS 1.2 sessions (RFC 5246 §7.3 session IDs, RFC 5077 tickets). */
+    bool offer12;           /* client: c->session (TLS 1.2) is offered */
+    bool issue_ticket;      /* server: a NewSessionTicket goes before our ChangeCipherSpec */
+    uint8_t sid12[32];      /* the session id of this TLS 1.2 session (client: the server's; server: ours) */
+    uint8_t sid12_len;
+    uint8_t ticket12[LATCH_TICKET_MAX]; /* client: the ticket received */
+    uint16_t ticket12_len;
+    uint32_t ticket12_hint; /* its ticket_lifetime_hint */
+    bool ticket12_received;
 };
 
 /** Client: check and keep the server name; the ClientHello waits for first use. */
@@ -208,6 +217,8 @@ LATCH_MUST_CHECK latch_err latch__client12_sh(latch_conn *c, const latch_server_
 /** The server's ClientHello handler once TLS 1.2 is chosen (server12.c). */
 LATCH_MUST_CHECK latch_err latch__server12_ch(latch_conn *c, const latch_client_hello *ch, const latch_hs_msg *m,
                                               uint8_t *next);
+/** Client: whether c->session can be offered for TLS 1.2 resumption. */
+bool latch__client12_can_offer(const latch_conn *c);
 /** Whether a certificate key may authenticate a TLS 1.2 suite (type, and
  *  RSA size for key transport); on false *why names the reason. */
 bool latch__tls12_key_fits_suite(const latch_suite *s, latch_pkey_info key, const char **why);

@@ -13,6 +13,19 @@
  *   WAIT_FINISHED --Finished / send ChangeCipherSpec, Finished--> CONNECTED
  *   CONNECTED --ClientHello--> refused: no_renegotiation
  *
+ * Resumption (RFC 5246 §7.3; RFC 5077): a ClientHello with a ticket we
+ * sealed (stateless tickets, the default store) or the id of a session in
+ * our cache (LATCH_SESSIONS_CACHE), fresh, made with extended_master_secret
+ * and offering it again (RFC 7627 §5.3), for a suite the client still
+ * offers and the same server name (RFC 6066 §3):
+ *   START --ClientHello / send ServerHello, ChangeCipherSpec, Finished--> RESUME_WAIT_CCS
+ *   RESUME_WAIT_CCS --ChangeCipherSpec--> RESUME_WAIT_FINISHED
+ *   RESUME_WAIT_FINISHED --Finished--> CONNECTED
+ * A full handshake with EMS makes a resumable session: a NewSessionTicket
+ * before our ChangeCipherSpec for a client that sent session_ticket, or a
+ * session id and a cache entry. Servers that ask for client certificates do
+ * not resume (the session carries no client identity), as in TLS 1.3.
+ *
  * Selection follows the client's order of preference among what the
  * config allows: the first suite for which we have a group (ECDHE), and a
  * certificate whose key fits the suite and can sign with a scheme the
@@ -20,6 +33,9 @@
  */
 #include "hs/hs.h"
 #include "hs/states.h"
+
+#include "hs/cache.h"
+#include "hs/ticket.h"
 
 #include <string.h>
 
@@ -153,8 +169,6 @@ static latch_err negotiate(latch_conn *c, const latch_client_hello *ch, choice12
     bool common_suite = false, common_group = false;
     char host[256];
 
-    memset(out, 0, sizeof *out);
-    LATCH_TRY(check_hello(c, ch, out));
     if (have_groups) {
         LATCH_TRY(latch_ext_groups_parse(ch->exts.data[LATCH_X_SUPPORTED_GROUPS], &groups));
     }
@@ -309,6 +323,118 @@ static latch_err send_ske(latch_conn *c, const choice12 *cho)
     return LATCH_OK;
 }
 
+/* ---- Resumption ------------------------------------------------------------------------ */
+
+/* Whether this server makes resumable TLS 1.2 sessions at all. */
+static bool resumable(const latch_conn *c)
+{
+    return c->cfg->store != LATCH_SESSIONS_OFF && c->cfg->client_auth == LATCH_CLIENT_AUTH_NONE;
+}
+
+/*
+ * The session the client asks to resume, if we accept it: *found says so.
+ * A session made with EMS offered without it is fatal (RFC 7627 §5.3);
+ * anything else wrong just means a full handshake.
+ */
+static latch_err find_session(latch_conn *c, const latch_client_hello *ch, const choice12 *cho, latch_session *s,
+                              bool *found)
+{
+    latch_config *cfg = c->cfg;
+    const latch_suite *suite;
+    latch_rd ticket = {0};
+
+    *found = false;
+    if (!resumable(c)) {
+        return LATCH_OK;
+    }
+    if (latch_exts_has(&ch->exts, LATCH_X_SESSION_TICKET)) {
+        ticket = ch->exts.data[LATCH_X_SESSION_TICKET];
+    }
+    if (cfg->store == LATCH_SESSIONS_TICKETS && ticket.len > 0) {
+        /* RFC 5077 §3.2: the whole extension_data is the ticket. */
+        *found = latch_ticket_open(c->prov, &cfg->ticket_keys, ticket.p, ticket.len, s) == LATCH_OK;
+    } else if (cfg->store == LATCH_SESSIONS_CACHE && cfg->cache != NULL && ch->session_id.len > 0) {
+        *found = latch_cache_get(cfg->cache, ch->session_id.p, ch->session_id.len, latch__config_now(cfg), false, s) ==
+                 LATCH_OK;
+    }
+    if (!*found) {
+        return LATCH_OK;
+    }
+    *found = false;
+    if (s->version != LATCH_TLS12 || s->external || !latch_session_fresh(s, latch__config_now(cfg))) {
+        return LATCH_OK;
+    }
+    /* RFC 7627 §5.3: "If the original session used the "extended_master_secret"
+     * extension but the new ClientHello does not contain it, the server MUST
+     * abort the abbreviated handshake." */
+    LATCH_ENSURE(!s->ems || c->hs->ems, LATCH_ERR_HANDSHAKE_FAILURE,
+                 "the client resumes a session made with extended_master_secret without offering it (RFC 7627 §5.3)");
+    if (!s->ems) {
+        return LATCH_OK; /* never made by latch: such sessions are not kept */
+    }
+    suite = latch_suite_by_id(s->suite);
+    if (suite == NULL || suite->version != LATCH_TLS12 || !latch_u16s_contains(ch->cipher_suites, s->suite) ||
+        !latch__u16_in(cfg->suites, cfg->n_suites, s->suite) ||
+        (suite->kx == LATCH_SUITE_KX_RSA && !cfg->legacy_rsa_kx)) {
+        return LATCH_OK;
+    }
+    /* RFC 6066 §3: not for another server name. */
+    if (s->sni_len != cho->sni.len || (s->sni_len > 0 && memcmp(s->sni, cho->sni.p, s->sni_len) != 0)) {
+        return LATCH_OK;
+    }
+    *found = true;
+    return LATCH_OK;
+}
+
+/* The session a full handshake made, as the server keeps it. */
+static void make_session(const latch_conn *c, latch_session *s)
+{
+    memset(s, 0, sizeof *s);
+    s->version = LATCH_TLS12;
+    s->suite = c->suite->id;
+    latch_secret_set(&s->secret, c->hs->master.b, c->hs->master.len);
+    s->issued = latch__config_now(c->cfg);
+    s->lifetime = c->cfg->ticket_lifetime;
+    s->ems = true;
+    s->alpn_len = (uint8_t)strlen(c->alpn);
+    memcpy(s->alpn, c->alpn, s->alpn_len);
+    s->sni_len = (uint8_t)strlen(c->server_name);
+    memcpy(s->sni, c->server_name, s->sni_len);
+}
+
+typedef struct nst_arg {
+    uint32_t hint;
+    const uint8_t *ticket;
+    size_t len;
+} nst_arg;
+
+static latch_err build_nst(latch_conn *c, latch_wr *w, const void *arg)
+{
+    const nst_arg *a = arg;
+
+    (void)c;
+    return latch_new_session_ticket12_build(w, a->hint, a->ticket, a->len);
+}
+
+/* RFC 5077 §3.3: the ticket, sealed under our ticket keys (ticket.h). */
+static latch_err send_ticket(latch_conn *c)
+{
+    latch_session s;
+    uint8_t ticket[LATCH_TICKET_MAX];
+    size_t len = 0;
+    nst_arg a;
+    latch_err e;
+
+    make_session(c, &s);
+    e = latch_ticket_seal(c->prov, &c->cfg->ticket_keys, s.issued, &s, ticket, sizeof ticket, &len);
+    latch_session_wipe(&s);
+    LATCH_TRY(e);
+    a.hint = c->cfg->ticket_lifetime;
+    a.ticket = ticket;
+    a.len = len;
+    return latch__hs_send(c, LATCH_HS_NEW_SESSION_TICKET, build_nst, &a, false);
+}
+
 static latch_err use_choice(latch_conn *c, const choice12 *cho)
 {
     c->version = LATCH_TLS12;
@@ -329,14 +455,77 @@ static latch_err use_choice(latch_conn *c, const choice12 *cho)
     return latch_transcript_select(&c->hs->th, cho->suite->hash);
 }
 
+/* The server's half of the abbreviated handshake (RFC 5246 §7.3): it
+ * finishes first. */
+static latch_err resume(latch_conn *c, const latch_client_hello *ch, choice12 *cho, latch_session *s,
+                        const latch_hs_msg *m, uint8_t *next)
+{
+    latch_hs *hs = c->hs;
+    uint8_t alpn_wire[256];
+    sh_arg a;
+
+    cho->suite = latch_suite_by_id(s->suite);
+    LATCH_TRY(latch__server_pick_alpn(c, ch, &cho->alpn));
+    LATCH_TRY(use_choice(c, cho));
+    memcpy(c->client_random, ch->random, 32);
+    LATCH_TRY(c->prov->random(c->prov->rng, c->server_random, 32));
+    if (c->cfg->max_version >= LATCH_TLS13) {
+        memcpy(c->server_random + 24, downgrade12, sizeof downgrade12); /* RFC 8446 §4.1.3 */
+    }
+    LATCH_TRY(latch__hs_transcript_add(c, m->whole.p, m->whole.len));
+    latch_secret_set(&hs->master, s->secret.b, s->secret.len);
+    latch__conn_keylog(c, "CLIENT_RANDOM", &hs->master);
+    LATCH_TRY(latch_ks12_keys(c->hash, &hs->master, c->client_random, c->server_random, c->aead->key_len,
+                              c->aead->id == LATCH_AEAD_CHACHA20_POLY1305 ? 12 : 4, &hs->keys));
+    c->resumed = true;
+    c->proofs |= LATCH_PROOF_PSK;
+    memset(&a, 0, sizeof a);
+    a.sh.legacy_version = LATCH_TLS12;
+    memcpy(a.sh.random, c->server_random, 32);
+    /* RFC 5246 §7.4.1.3 and RFC 5077 §3.4: echo the client's session id. */
+    a.sh.session_id = ch->session_id.p;
+    a.sh.session_id_len = ch->session_id.len;
+    a.sh.cipher_suite = cho->suite->id;
+    a.sh.psk_identity = -1;
+    a.sh.ems = true;
+    a.sh.reneg_info = cho->reneg;
+    a.sh.point_formats = cho->point_formats && cho->suite->kx == LATCH_SUITE_KX_ECDHE;
+    if (cho->alpn.len > 0) {
+        alpn_wire[0] = (uint8_t)cho->alpn.len;
+        memcpy(alpn_wire + 1, cho->alpn.p, cho->alpn.len);
+        a.sh.alpn_wire = alpn_wire;
+        a.sh.alpn_len = cho->alpn.len + 1;
+    }
+    LATCH_TRY(latch__hs_send(c, LATCH_HS_SERVER_HELLO, build_sh, &a, false));
+    latch__conn_trace(c, LATCH_TRACE_CHECK, true, 0, "resumed", 0,
+                      "resuming a saved TLS 1.2 session (%s): no certificate, no key exchange",
+                      c->cfg->store == LATCH_SESSIONS_CACHE ? "found by its session id" : "from its ticket");
+    LATCH_TRY(latch__tls12_send_ccs_finished(c));
+    *next = S12_RESUME_WAIT_CCS;
+    return LATCH_OK;
+}
+
 latch_err latch__server12_ch(latch_conn *c, const latch_client_hello *ch, const latch_hs_msg *m, uint8_t *next)
 {
     const latch_config *cfg = c->cfg;
     latch_hs *hs = c->hs;
     uint8_t alpn_wire[256];
+    latch_session s;
     choice12 cho;
     sh_arg a;
+    bool found;
+    latch_err e;
 
+    memset(&cho, 0, sizeof cho);
+    LATCH_TRY(check_hello(c, ch, &cho));
+    e = find_session(c, ch, &cho, &s, &found);
+    if (e == LATCH_OK && found) {
+        e = resume(c, ch, &cho, &s, m, next);
+    }
+    latch_session_wipe(&s);
+    if (e != LATCH_OK || found) {
+        return e;
+    }
     LATCH_TRY(negotiate(c, ch, &cho));
     LATCH_TRY(use_choice(c, &cho));
     memcpy(c->client_random, ch->random, 32);
@@ -363,6 +552,20 @@ latch_err latch__server12_ch(latch_conn *c, const latch_client_hello *ch, const 
     /* RFC 8422 §5.2: answer ec_point_formats when an ECC suite is chosen. */
     a.sh.point_formats = cho.point_formats && cho.suite->kx == LATCH_SUITE_KX_ECDHE;
     a.sh.server_name_ack = hs->sni_matched;
+    if (resumable(c) && hs->ems) {
+        /* RFC 7627 §5.3: only sessions with EMS are resumable. A client
+         * that sent session_ticket gets a ticket (RFC 5077 §3.2); with the
+         * cache, the session gets an id (RFC 5246 §7.4.1.3). */
+        if (cfg->store == LATCH_SESSIONS_TICKETS && latch_exts_has(&ch->exts, LATCH_X_SESSION_TICKET)) {
+            a.sh.session_ticket = true;
+            hs->issue_ticket = true;
+        } else if (cfg->store == LATCH_SESSIONS_CACHE) {
+            LATCH_TRY(c->prov->random(c->prov->rng, hs->sid12, sizeof hs->sid12));
+            hs->sid12_len = sizeof hs->sid12;
+            a.sh.session_id = hs->sid12;
+            a.sh.session_id_len = hs->sid12_len;
+        }
+    }
     if (cho.alpn.len > 0) {
         alpn_wire[0] = (uint8_t)cho.alpn.len;
         memcpy(alpn_wire + 1, cho.alpn.p, cho.alpn.len);
@@ -465,14 +668,33 @@ static latch_err server12_cv(latch_conn *c, const latch_hs_msg *m, uint8_t *next
 static latch_err server12_ccs(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 {
     LATCH_TRY(latch__tls12_recv_ccs(c, m));
-    *next = S12_WAIT_FINISHED;
+    *next = c->state == S12_RESUME_WAIT_CCS ? S12_RESUME_WAIT_FINISHED : S12_WAIT_FINISHED;
     return LATCH_OK;
 }
 
 static latch_err server12_fin(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 {
+    latch_hs *hs = c->hs;
+
     LATCH_TRY(latch__tls12_verify_finished(c, m));
+    if (c->state == S12_RESUME_WAIT_FINISHED) {
+        *next = S12_CONNECTED; /* we finished first */
+        return LATCH_OK;
+    }
+    if (hs->issue_ticket) {
+        LATCH_TRY(send_ticket(c));
+    }
     LATCH_TRY(latch__tls12_send_ccs_finished(c));
+    if (hs->sid12_len > 0 && c->cfg->cache != NULL) {
+        /* The client's Finished verified: the session exists. */
+        latch_session s;
+        latch_err e;
+
+        make_session(c, &s);
+        e = latch_cache_put(c->cfg->cache, hs->sid12, hs->sid12_len, &s);
+        latch_session_wipe(&s);
+        LATCH_TRY(e);
+    }
     *next = S12_CONNECTED;
     return LATCH_OK;
 }
@@ -498,5 +720,7 @@ const latch_hs_edge latch__server_edges12[LATCH_SERVER_EDGES12] = {
     {S12_WAIT_CV, HS, LATCH_HS_CERTIFICATE_VERIFY, server12_cv, LATCH_S(S12_WAIT_CCS), 0},
     {S12_WAIT_CCS, CCS, 0, server12_ccs, LATCH_S(S12_WAIT_FINISHED), 0},
     {S12_WAIT_FINISHED, HS, LATCH_HS_FINISHED, server12_fin, LATCH_S(S12_CONNECTED), LATCH_HSF_PRIOR_HASH},
+    {S12_RESUME_WAIT_CCS, CCS, 0, server12_ccs, LATCH_S(S12_RESUME_WAIT_FINISHED), 0},
+    {S12_RESUME_WAIT_FINISHED, HS, LATCH_HS_FINISHED, server12_fin, LATCH_S(S12_CONNECTED), LATCH_HSF_PRIOR_HASH},
     {S12_CONNECTED, HS, LATCH_HS_CLIENT_HELLO, server12_renegotiate, LATCH_S(S12_CONNECTED), LATCH_HSF_NO_TRANSCRIPT},
 };

@@ -134,6 +134,12 @@ static void sum_client_hello(sbuf *b, latch_rd body)
     if (latch_exts_has(&ch.exts, LATCH_X_COOKIE)) {
         put(b, "; cookie");
     }
+    if (latch_exts_has(&ch.exts, LATCH_X_SESSION_TICKET) && ch.exts.data[LATCH_X_SESSION_TICKET].len > 0) {
+        put(b, "; a TLS 1.2 session ticket to resume (%zu bytes)", ch.exts.data[LATCH_X_SESSION_TICKET].len);
+    }
+    if (latch_exts_has(&ch.exts, LATCH_X_PRE_SHARED_KEY)) {
+        put(b, "; a PSK to resume");
+    }
 }
 
 static void sum_server_hello(sbuf *b, latch_rd body)

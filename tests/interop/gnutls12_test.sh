@@ -79,4 +79,41 @@ latch_to_serv "RSA key transport" "group      RSA key transport" "$RSA" "$V12:-K
 # A TLS 1.3-capable latch client and a TLS 1.2-only GnuTLS server.
 latch_to_serv "version negotiation" "suite      TLS_ECDHE" "$P256" "$V12"
 
+# --- Resumption -------------------------------------------------------------------------
+latch_server "$WORK/lsr.log" --cert "$P256/server-chain.pem" --key "$P256/server.key" --www
+out=$(printf "$GET" | timeout 10 gnutls-cli --x509cafile "$P256/ca.pem" --priority "$V12" -p "$PORT" --resume \
+    localhost 2>&1)
+if grep -q "This is a resumed session" <<<"$out" && wait_log "$WORK/lsr.log" "resumed" >/dev/null; then
+    pass "gnutls-cli --resume: a TLS 1.2 ticket resumed by latch server"
+else
+    fail "gnutls-cli --resume"; echo "$out" | tail -10
+fi
+kill "${PIDS[-1]}" 2>/dev/null
+
+# latch client --reconnect against gnutls-serv, with and without extended
+# master secret: without it (%NO_SESSION_HASH) latch keeps no session
+# (RFC 7627 §5.3 makes EMS a condition of resumption).
+PORT=$(free_port)
+bg "$WORK/gsr.log" gnutls-serv --http --x509certfile "$P256/server.pem" --x509keyfile "$P256/server.key" \
+    --priority "$V12" -p "$PORT"
+wait_log "$WORK/gsr.log" "listening"
+out=$(printf "$GET" | timeout 10 "$LATCH" client "127.0.0.1:$PORT" --servername localhost --ca "$P256/ca.pem" \
+    --reconnect 2>&1)
+kill "${PIDS[-1]}" 2>/dev/null
+if grep -q "resumed    yes" <<<"$out"; then pass "latch client resumes a TLS 1.2 session with gnutls-serv"; else
+    fail "latch client resumption with gnutls-serv"; echo "$out" | tail -8; fi
+PORT=$(free_port)
+bg "$WORK/gsn.log" gnutls-serv --http --x509certfile "$P256/server.pem" --x509keyfile "$P256/server.key" \
+    --priority "$V12:%NO_SESSION_HASH" -p "$PORT"
+wait_log "$WORK/gsn.log" "listening"
+out=$(printf "$GET" | timeout 10 "$LATCH" client "127.0.0.1:$PORT" --servername localhost --ca "$P256/ca.pem" \
+    --reconnect --trace 2>&1)
+kill "${PIDS[-1]}" 2>/dev/null
+if grep -q "extended master secret OFF" <<<"$out" && grep -q "gave no session to resume" <<<"$out" &&
+    ! grep -q "resumed    yes" <<<"$out"; then
+    pass "without extended master secret no TLS 1.2 session is kept"
+else
+    fail "no session without EMS"; echo "$out" | tail -8
+fi
+
 finish

@@ -185,4 +185,37 @@ else
     fail "renegotiation refused"; echo "$out" | tail -5; cat "$WORK/lsn.log"
 fi
 
+# --- Resumption -------------------------------------------------------------------------
+# openssl s_client -sess_out / -sess_in against latch server: tickets (default) and the cache.
+for store in tickets --session-cache; do
+    args=(); [ "$store" = --session-cache ] && args=(--session-cache)
+    latch_server "$WORK/lsr2.log" --cert "$P256/server-chain.pem" --key "$P256/server.key" --www "${args[@]}"
+    rm -f "$WORK/s.pem"
+    out1=$(printf "$GET" | timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -tls1_2 -CAfile "$P256/ca.pem" \
+        -sess_out "$WORK/s.pem" -ign_eof 2>&1)
+    out2=$(printf "$GET" | timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -tls1_2 -CAfile "$P256/ca.pem" \
+        -sess_in "$WORK/s.pem" -ign_eof 2>&1)
+    if grep -q "^New, TLSv1.2" <<<"$out1" && grep -q "^Reused, TLSv1.2" <<<"$out2" &&
+        wait_log "$WORK/lsr2.log" "resumed" >/dev/null; then
+        pass "openssl s_client -sess_in resumes a TLS 1.2 session on latch server ($store)"
+    else
+        fail "openssl s_client resumption ($store)"; echo "$out2" | grep -E "New|Reused"; cat "$WORK/lsr2.log"
+    fi
+    kill "${PIDS[-1]}" 2>/dev/null
+done
+
+# latch client --reconnect against openssl s_server: tickets, then session ids (-no_ticket).
+for args in "" -no_ticket; do
+    ossl_server "$P256" -tls1_2 $args
+    out=$(printf "$GET" | timeout 10 "$LATCH" client "127.0.0.1:$PORT" --servername localhost --ca "$P256/ca.pem" \
+        --reconnect 2>&1)
+    rc=$?
+    kill "${PIDS[-1]}" 2>/dev/null
+    if [ $rc -eq 0 ] && grep -q "resumed    yes" <<<"$out" && grep -q "^Reused, TLSv1.2" <<<"$out"; then
+        pass "latch client resumes a TLS 1.2 session with openssl s_server ${args:-(tickets)}"
+    else
+        fail "latch client resumption with openssl s_server $args (exit $rc)"; echo "$out" | tail -8
+    fi
+done
+
 finish

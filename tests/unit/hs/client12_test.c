@@ -8,6 +8,8 @@
 #include "wire.h"
 
 #include "conn.h"
+#include "hs/hs.h"
+#include "hs/session.h"
 #include "msg/msg.h"
 #include "x509/pem.h"
 
@@ -486,20 +488,34 @@ static void test_message_order(void)
     real_end(&r);
 }
 
-/* The server's ChangeCipherSpec and Finished, tampered with. */
+/* The index of the first record of type t, or n_recs. */
+static size_t rec_of_type(const wire *w, uint8_t t)
+{
+    size_t i = 0;
+
+    while (i < w->n_recs && wire_type(w, i) != t) {
+        i++;
+    }
+    return i;
+}
+
+/* The server's ChangeCipherSpec and Finished, tampered with. Its last
+ * flight is [NewSessionTicket,] ChangeCipherSpec, Finished. */
 static void test_server_finish(void)
 {
     real r;
     wire fin;
+    size_t ccs;
 
     /* A ChangeCipherSpec of the wrong value. */
     REQUIRE(real_start(&r, LATCH_KEY_ECDSA_P256) == 0);
     REQUIRE_OK(wire_feed(r.p.c, &r.w, 0, r.w.n_recs));
     REQUIRE_OK(tpump(r.p.c, r.p.s));
     wire_drain(r.p.s, &fin);
-    REQUIRE(fin.n_recs == 2 && wire_type(&fin, 0) == 20);
-    wire_body(&fin, 0)[0] = 2;
-    CHECK_ERR(wire_feed(r.p.c, &fin, 0, 2), LATCH_ERR_DECODE);
+    ccs = rec_of_type(&fin, 20);
+    REQUIRE(ccs + 2 == fin.n_recs);
+    wire_body(&fin, ccs)[0] = 2;
+    CHECK_ERR(wire_feed(r.p.c, &fin, 0, fin.n_recs), LATCH_ERR_DECODE);
     CHECK(strstr(latch_conn_error(r.p.c)->detail, "ChangeCipherSpec") != NULL);
     real_end(&r);
     /* A Finished record that does not authenticate. */
@@ -507,15 +523,22 @@ static void test_server_finish(void)
     REQUIRE_OK(wire_feed(r.p.c, &r.w, 0, r.w.n_recs));
     REQUIRE_OK(tpump(r.p.c, r.p.s));
     wire_drain(r.p.s, &fin);
-    wire_body(&fin, 1)[10] ^= 0x80;
-    CHECK_ERR(wire_feed(r.p.c, &fin, 0, 2), LATCH_ERR_BAD_RECORD_MAC);
+    ccs = rec_of_type(&fin, 20);
+    REQUIRE(ccs + 2 == fin.n_recs);
+    wire_body(&fin, ccs + 1)[10] ^= 0x80;
+    CHECK_ERR(wire_feed(r.p.c, &fin, 0, fin.n_recs), LATCH_ERR_BAD_RECORD_MAC);
     real_end(&r);
-    /* The Finished before the ChangeCipherSpec (in the clear it is not even decryptable). */
+    /* The Finished without the ChangeCipherSpec (in the clear it is not even decryptable). */
     REQUIRE(real_start(&r, LATCH_KEY_ECDSA_P256) == 0);
     REQUIRE_OK(wire_feed(r.p.c, &r.w, 0, r.w.n_recs));
     REQUIRE_OK(tpump(r.p.c, r.p.s));
     wire_drain(r.p.s, &fin);
-    CHECK(wire_feed(r.p.c, &fin, 1, 2) != LATCH_OK);
+    ccs = rec_of_type(&fin, 20);
+    REQUIRE(ccs + 2 == fin.n_recs);
+    if (ccs > 0) {
+        CHECK_OK(wire_feed(r.p.c, &fin, 0, ccs)); /* the NewSessionTicket */
+    }
+    CHECK(wire_feed(r.p.c, &fin, ccs + 1, ccs + 2) != LATCH_OK);
     CHECK(!(latch_conn_state(r.p.c) & LATCH_STATE_HANDSHAKE_DONE));
     real_end(&r);
 }
@@ -543,6 +566,121 @@ static void test_hello_request(void)
     real_end(&r);
 }
 
+/* ---- Resumption ------------------------------------------------------------------------ */
+
+/* A real TLS 1.2 session from a latch server using `store`. */
+static size_t real_session(latch_session_store store, uint8_t *sess, size_t cap)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    size_t n = 0;
+    tpair p;
+
+    if (latch_config_set_versions(cc, LATCH_TLS12, LATCH_TLS12) != LATCH_OK ||
+        latch_config_set_session_store(sc, store, 8) != LATCH_OK || tpair_new(&p, cc, sc, "localhost") != LATCH_OK ||
+        tpair_handshake(&p) != LATCH_OK || latch_conn_session(p.c, sess, cap, &n) != LATCH_OK) {
+        n = 0;
+    }
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+    return n;
+}
+
+/* A TLS 1.2-only client offering sess; its ClientHello parsed into k. */
+static void start_resuming(crafted *k, const uint8_t *sess, size_t n)
+{
+    memset(k, 0, sizeof *k);
+    k->cc = tcfg_client(LATCH_KEY_ECDSA_P256);
+    if (latch_config_set_versions(k->cc, LATCH_TLS12, LATCH_TLS12) != LATCH_OK ||
+        latch_conn_new_client(k->cc, "localhost", &k->c) != LATCH_OK || latch_conn_set_session(k->c, sess, n) != LATCH_OK) {
+        abort();
+    }
+    wire_drain(k->c, &k->w);
+    if (latch_client_hello_parse(latch_rd_make(k->w.b + 9, k->w.n - 9), &k->ch) != LATCH_OK) {
+        abort();
+    }
+    k->sid_len = k->ch.session_id.len;
+    memcpy(k->sid, k->ch.session_id.p, k->sid_len);
+}
+
+static void test_resume_offer(void)
+{
+    uint8_t sess[8192];
+    size_t n = real_session(LATCH_SESSIONS_TICKETS, sess, sizeof sess);
+    latch_session s;
+    crafted k;
+
+    /* A ticket goes in session_ticket, with a random session id (RFC 5077 §3.4). */
+    REQUIRE(n > 0);
+    REQUIRE_OK(latch_session_decode(latch_rd_make(sess, n), &s));
+    REQUIRE(s.ticket_len > 0 && s.sid_len == 0 && s.ems);
+    start_resuming(&k, sess, n);
+    REQUIRE(latch_exts_has(&k.ch.exts, LATCH_X_SESSION_TICKET));
+    CHECK_MEM(k.ch.exts.data[LATCH_X_SESSION_TICKET].p, k.ch.exts.data[LATCH_X_SESSION_TICKET].len, s.ticket,
+              s.ticket_len);
+    CHECK_EQ(k.sid_len, 32);
+    finish(&k);
+    latch_session_wipe(&s);
+    /* A session id goes in the session id (RFC 5246 §7.4.1.2). */
+    n = real_session(LATCH_SESSIONS_CACHE, sess, sizeof sess);
+    REQUIRE(n > 0);
+    REQUIRE_OK(latch_session_decode(latch_rd_make(sess, n), &s));
+    REQUIRE(s.ticket_len == 0 && s.sid_len == 32);
+    start_resuming(&k, sess, n);
+    CHECK_MEM(k.sid, k.sid_len, s.sid, s.sid_len);
+    CHECK(k.ch.exts.data[LATCH_X_SESSION_TICKET].len == 0);
+    finish(&k);
+    latch_session_wipe(&s);
+    /* A TLS 1.3 session is not offered in TLS 1.2 (and a 1.2 one not to 1.3 only). */
+    start(&k, LATCH_TLS13, LATCH_TLS13, false);
+    finish(&k);
+}
+
+static void test_resume_checks(void)
+{
+    uint8_t sess[8192];
+    size_t n = real_session(LATCH_SESSIONS_TICKETS, sess, sizeof sess);
+    latch_server_hello_out sh;
+    crafted k;
+
+    REQUIRE(n > 0);
+    /* The echo resumes: the client waits for the server's ChangeCipherSpec. */
+    start_resuming(&k, sess, n);
+    sh = sh12();
+    sh.session_id = k.sid;
+    sh.session_id_len = k.sid_len;
+    CHECK_OK(send_sh(&k, &sh));
+    CHECK(latch_conn_resumed(k.c));
+    CHECK(k.c->hs != NULL && strstr(latch__hs_state_name(k.c, k.c->state), "RESUME_WAIT_CCS") != NULL);
+    finish(&k);
+    /* RFC 5246 §7.4.1.3: the same cipher suite. */
+    start_resuming(&k, sess, n);
+    sh = sh12();
+    sh.session_id = k.sid;
+    sh.session_id_len = k.sid_len;
+    sh.cipher_suite = LATCH_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384;
+    CHECK_ERR(send_sh(&k, &sh), LATCH_ERR_ILLEGAL_PARAMETER);
+    CHECK(strstr(latch_conn_error(k.c)->detail, "another cipher suite") != NULL);
+    finish(&k);
+    /* RFC 7627 §5.3: resumed without extended_master_secret. */
+    start_resuming(&k, sess, n);
+    sh = sh12();
+    sh.session_id = k.sid;
+    sh.session_id_len = k.sid_len;
+    sh.ems = false;
+    CHECK_ERR(send_sh(&k, &sh), LATCH_ERR_HANDSHAKE_FAILURE);
+    CHECK_EQ(latch_conn_error(k.c)->alert, LATCH_ALERT_HANDSHAKE_FAILURE);
+    CHECK(strstr(latch_conn_error(k.c)->detail, "RFC 7627") != NULL);
+    finish(&k);
+    /* No echo: a full handshake follows (the server wants a Certificate). */
+    start_resuming(&k, sess, n);
+    sh = sh12();
+    CHECK_OK(send_sh(&k, &sh));
+    CHECK(!latch_conn_resumed(k.c));
+    CHECK(strstr(latch__hs_state_name(k.c, k.c->state), "1.2 WAIT_CERT") != NULL);
+    finish(&k);
+}
+
 static const latch_test cases[] = {
     TEST(test_downgrade_sentinel),
     TEST(test_client_hello12),
@@ -553,6 +691,8 @@ static const latch_test cases[] = {
     TEST(test_message_order),
     TEST(test_server_finish),
     TEST(test_hello_request),
+    TEST(test_resume_offer),
+    TEST(test_resume_checks),
     {0},
 };
 

@@ -12,10 +12,12 @@
 
 #include "conn.h"
 #include "hs/hs.h"
+#include "hs/session.h"
 #include "msg/msg.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define CHECK_STR(got, want) CHECK((got) != NULL && strcmp((got), (want)) == 0)
 
@@ -853,6 +855,250 @@ static void test_early_ccs(void)
     latch_config_free(sc);
 }
 
+/* ---- Resumption ------------------------------------------------------------------------ */
+
+static int64_t fake_now;
+
+static int64_t fake_clock(void *user)
+{
+    (void)user;
+    return fake_now;
+}
+
+static int64_t fixed_now;
+
+static int64_t fixed_clock(void *user)
+{
+    (void)user;
+    return fixed_now;
+}
+
+/* A full TLS 1.2 handshake; the client's session in sess[0..*n). */
+static int first_session(latch_config *cc, latch_config *sc, uint8_t *sess, size_t cap, size_t *n)
+{
+    tpair p;
+    int rc = -1;
+
+    *n = 0;
+    if (tpair_new(&p, cc, sc, "localhost") == LATCH_OK && tpair_handshake(&p) == LATCH_OK && !latch_conn_resumed(p.c) &&
+        latch_conn_session(p.c, sess, cap, n) == LATCH_OK) {
+        rc = 0;
+    }
+    tpair_free(&p);
+    return rc;
+}
+
+/* Connect with sess offered; returns the handshake result, the pair open in *p. */
+static latch_err resume_with(latch_config *cc, latch_config *sc, const char *name, const uint8_t *sess, size_t n,
+                             tpair *p)
+{
+    latch_err e;
+
+    memset(p, 0, sizeof *p);
+    if ((e = latch_conn_new_server(sc, &p->s)) != LATCH_OK || (e = latch_conn_new_client(cc, name, &p->c)) != LATCH_OK ||
+        (e = latch_conn_set_session(p->c, sess, n)) != LATCH_OK) {
+        return e;
+    }
+    return tpair_handshake(p);
+}
+
+static void test_resume(void)
+{
+    static const latch_session_store stores[] = {LATCH_SESSIONS_TICKETS, LATCH_SESSIONS_CACHE};
+    const uint8_t msg[] = "resumed";
+
+    for (size_t i = 0; i < 2; i++) {
+        latch_config *cc = client12(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+        uint8_t sess[8192], again[8192];
+        size_t n, n2;
+        tpair p;
+
+        REQUIRE_OK(latch_config_set_session_store(sc, stores[i], 8));
+        REQUIRE_OK(latch_config_set_alpn(cc, "h2,http/1.1"));
+        REQUIRE_OK(latch_config_set_alpn(sc, "http/1.1"));
+        REQUIRE(first_session(cc, sc, sess, sizeof sess, &n) == 0);
+        /* Twice from the same session: a TLS 1.2 session id or ticket is not single-use. */
+        for (int round = 0; round < 2; round++) {
+            CHECK_OK(resume_with(cc, sc, "localhost", sess, n, &p));
+            CHECK(latch_conn_resumed(p.c));
+            CHECK(latch_conn_resumed(p.s));
+            CHECK_EQ(latch_conn_version(p.c), LATCH_TLS12);
+            CHECK_EQ(latch_conn_cipher_suite(p.c), LATCH_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256);
+            CHECK_EQ(latch_conn_peer_cert_count(p.c), 0); /* no Certificate in an abbreviated handshake */
+            CHECK_OK(latch_conn_verify_result(p.c));       /* it was verified when the session was made */
+            CHECK_EQ(latch_conn_group(p.c), 0);
+            CHECK(latch_conn_alpn(p.c) != NULL && strcmp(latch_conn_alpn(p.c), "http/1.1") == 0); /* RFC 7301 §3.1 */
+            CHECK_EQ(tpair_roundtrip(p.c, p.s, msg, sizeof msg), 0);
+            CHECK_EQ(tpair_roundtrip(p.s, p.c, msg, sizeof msg), 0);
+            /* The resumed connection can hand the session on. */
+            CHECK_OK(latch_conn_session(p.c, again, sizeof again, &n2));
+            tpair_free(&p);
+        }
+        latch_config_free(cc);
+        latch_config_free(sc);
+    }
+}
+
+/* When resumption does not happen, a full handshake does. */
+static void test_resume_declined(void)
+{
+    latch_config *cc = client12(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256), *other;
+    uint8_t sess[8192], buf[8192];
+    size_t n, n2;
+    tpair p;
+
+    REQUIRE(first_session(cc, sc, sess, sizeof sess, &n) == 0);
+    /* Another server (other ticket keys): the ticket does not open. */
+    other = tcfg_server(LATCH_KEY_ECDSA_P256);
+    CHECK_OK(resume_with(cc, other, "localhost", sess, n, &p));
+    CHECK(!latch_conn_resumed(p.c) && !latch_conn_resumed(p.s));
+    CHECK_EQ(latch_conn_peer_cert_count(p.c), 2);
+    CHECK_OK(latch_conn_session(p.c, buf, sizeof buf, &n2)); /* a fresh session instead */
+    tpair_free(&p);
+    latch_config_free(other);
+    /* Another name: the client does not offer it (RFC 6066 §3). */
+    CHECK_OK(resume_with(cc, sc, "127.0.0.1", sess, n, &p));
+    CHECK(!latch_conn_resumed(p.c));
+    tpair_free(&p);
+    /* A server that stores no sessions. */
+    other = tcfg_server(LATCH_KEY_ECDSA_P256);
+    REQUIRE_OK(latch_config_set_session_store(other, LATCH_SESSIONS_OFF, 1));
+    CHECK_OK(resume_with(cc, other, "localhost", sess, n, &p));
+    CHECK(!latch_conn_resumed(p.c));
+    CHECK_ERR(latch_conn_session(p.c, buf, sizeof buf, &n2), LATCH_ERR_BAD_STATE); /* and makes none */
+    tpair_free(&p);
+    latch_config_free(other);
+    /* A server that asks for client certificates neither resumes nor issues sessions. */
+    other = tcfg_server(LATCH_KEY_ECDSA_P256);
+    REQUIRE_OK(latch_config_load_ca_mem(other, (const uint8_t *)tpki_get(LATCH_KEY_ECDSA_P256)->ca,
+                                        strlen(tpki_get(LATCH_KEY_ECDSA_P256)->ca)));
+    REQUIRE_OK(latch_config_set_client_auth(other, LATCH_CLIENT_AUTH_OPTIONAL));
+    CHECK_OK(resume_with(cc, other, "localhost", sess, n, &p));
+    CHECK(!latch_conn_resumed(p.s));
+    CHECK_ERR(latch_conn_session(p.c, buf, sizeof buf, &n2), LATCH_ERR_BAD_STATE);
+    tpair_free(&p);
+    latch_config_free(other);
+    /* A client that no longer offers the session's suite. */
+    latch_config_free(cc);
+    cc = client12(LATCH_KEY_ECDSA_P256);
+    REQUIRE_OK(latch_config_set_ciphers(cc, "ECDHE-ECDSA-AES256-GCM-SHA384"));
+    CHECK_OK(resume_with(cc, sc, "localhost", sess, n, &p));
+    CHECK(!latch_conn_resumed(p.c));
+    CHECK_EQ(latch_conn_cipher_suite(p.c), LATCH_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384);
+    tpair_free(&p);
+    latch_config_free(cc);
+    /* A TLS 1.3-capable client offers it, but a TLS 1.3 server answers in 1.3. */
+    cc = tcfg_client(LATCH_KEY_ECDSA_P256);
+    CHECK_OK(resume_with(cc, sc, "localhost", sess, n, &p));
+    CHECK_EQ(latch_conn_version(p.c), LATCH_TLS13);
+    CHECK(!latch_conn_resumed(p.c));
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+    /* ...while a TLS 1.2-only server resumes it for that client. */
+    cc = tcfg_client(LATCH_KEY_ECDSA_P256);
+    sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    REQUIRE_OK(latch_config_set_versions(sc, LATCH_TLS12, LATCH_TLS12));
+    REQUIRE(first_session(cc, sc, sess, sizeof sess, &n) == 0);
+    CHECK_OK(resume_with(cc, sc, "localhost", sess, n, &p));
+    CHECK_EQ(latch_conn_version(p.c), LATCH_TLS12);
+    CHECK(latch_conn_resumed(p.c) && latch_conn_resumed(p.s));
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+/* Sessions expire: the server stops accepting them (here the client's
+ * clock stands still, so it still offers them), and the client stops
+ * offering them. */
+static void test_resume_expired(void)
+{
+    static const latch_session_store stores[] = {LATCH_SESSIONS_TICKETS, LATCH_SESSIONS_CACHE};
+
+    for (size_t i = 0; i < 2; i++) {
+        latch_config *cc = client12(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+        latch_config *cc2 = client12(LATCH_KEY_ECDSA_P256);
+        uint8_t sess[8192], hello[4096];
+        latch_client_hello ch;
+        size_t n;
+        tpair p;
+        wire w;
+
+        fake_now = fixed_now = (int64_t)time(NULL);
+        REQUIRE_OK(latch_config_set_time(cc, fixed_clock, NULL));
+        REQUIRE_OK(latch_config_set_time(cc2, fake_clock, NULL));
+        REQUIRE_OK(latch_config_set_time(sc, fake_clock, NULL));
+        REQUIRE_OK(latch_config_set_session_store(sc, stores[i], 8));
+        REQUIRE_OK(latch_config_set_tickets(sc, 2, 600));
+        REQUIRE(first_session(cc, sc, sess, sizeof sess, &n) == 0);
+        fake_now += 599;
+        CHECK_OK(resume_with(cc, sc, "localhost", sess, n, &p));
+        CHECK(latch_conn_resumed(p.s));
+        tpair_free(&p);
+        fake_now += 2;
+        CHECK_OK(resume_with(cc, sc, "localhost", sess, n, &p));
+        CHECK(!latch_conn_resumed(p.s));
+        tpair_free(&p);
+        /* A client whose clock also moved on does not offer a ticket past
+         * its lifetime hint (a session id has no hint: the client keeps it
+         * for its own ticket lifetime, 7200 s by default). */
+        memset(&p, 0, sizeof p);
+        REQUIRE_OK(latch_conn_new_client(cc2, "localhost", &p.c));
+        REQUIRE_OK(latch_conn_set_session(p.c, sess, n));
+        wire_drain(p.c, &w);
+        REQUIRE(w.n > 9 && w.n - 9 <= sizeof hello);
+        memcpy(hello, w.b + 9, w.n - 9);
+        REQUIRE_OK(latch_client_hello_parse(latch_rd_make(hello, w.n - 9), &ch));
+        CHECK(!latch_exts_has(&ch.exts, LATCH_X_SESSION_TICKET) || ch.exts.data[LATCH_X_SESSION_TICKET].len == 0);
+        CHECK_EQ(ch.session_id.len, stores[i] == LATCH_SESSIONS_TICKETS ? 0 : 32);
+        tpair_free(&p);
+        latch_config_free(cc);
+        latch_config_free(cc2);
+        latch_config_free(sc);
+    }
+}
+
+/* RFC 7627 §5.3: a session made with EMS, offered without it, aborts the handshake. */
+static void test_resume_without_ems(void)
+{
+    latch_config *cc = client12(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    static const uint16_t suite = LATCH_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+    uint8_t sess[8192], msg[4096], rec[4200], sid[32];
+    latch_client_hello_out ch;
+    latch_session s;
+    latch_conn *srv = NULL;
+    latch_wr w;
+    size_t n, len, used;
+
+    REQUIRE(first_session(cc, sc, sess, sizeof sess, &n) == 0);
+    REQUIRE_OK(latch_session_decode(latch_rd_make(sess, n), &s));
+    REQUIRE(s.ticket_len > 0 && s.ems);
+    memset(sid, 0x5A, sizeof sid);
+    memset(&ch, 0, sizeof ch);
+    ch.legacy_version = LATCH_TLS12;
+    memset(ch.random, 0x33, 32);
+    ch.session_id = sid;
+    ch.session_id_len = sizeof sid;
+    ch.suites = &suite;
+    ch.n_suites = 1;
+    ch.server_name = "localhost";
+    ch.reneg_info = true;         /* but no extended_master_secret */
+    ch.session_ticket_ext = true; /* the ticket */
+    ch.session_ticket = s.ticket;
+    ch.session_ticket_len = s.ticket_len;
+    latch_wr_init(&w, msg, sizeof msg);
+    REQUIRE_OK(latch_client_hello_build(&w, &ch));
+    len = wire_record(22, msg, latch_wr_len(&w), rec);
+    REQUIRE_OK(latch_conn_new_server(sc, &srv));
+    CHECK_ERR(latch_conn_feed(srv, rec, len, &used), LATCH_ERR_HANDSHAKE_FAILURE);
+    CHECK_EQ(latch_conn_error(srv)->alert, LATCH_ALERT_HANDSHAKE_FAILURE);
+    CHECK(strstr(latch_conn_error(srv)->detail, "RFC 7627") != NULL);
+    latch_conn_free(srv);
+    latch_session_wipe(&s);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
 static const latch_test cases[] = {
     TEST(test_matrix),
     TEST(test_bulk),
@@ -875,6 +1121,10 @@ static const latch_test cases[] = {
     TEST(test_bad_client_cv),
     TEST(test_renegotiation_refused),
     TEST(test_early_ccs),
+    TEST(test_resume),
+    TEST(test_resume_declined),
+    TEST(test_resume_expired),
+    TEST(test_resume_without_ems),
     {0},
 };
 
