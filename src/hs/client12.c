@@ -201,7 +201,9 @@ latch_err latch__client12_sh(latch_conn *c, const latch_server_hello *sh, const 
         memcmp(sh->session_id.p, hs->session_id, hs->session_id_len) == 0) {
         return resume12(c, sh, next);
     }
-    memcpy(hs->sid12, sh->session_id.p, sh->session_id.len);
+    if (sh->session_id.len > 0) {
+        memcpy(hs->sid12, sh->session_id.p, sh->session_id.len);
+    }
     hs->sid12_len = (uint8_t)sh->session_id.len;
     *next = C12_WAIT_CERT;
     return LATCH_OK;
@@ -383,7 +385,9 @@ static latch_err client12_nst(latch_conn *c, const latch_hs_msg *m, uint8_t *nex
     /* RFC 5077 §3.3: an empty ticket means none after all; one larger than
      * we keep is dropped. Either way the handshake goes on. */
     if (ticket.len <= sizeof hs->ticket12) {
-        memcpy(hs->ticket12, ticket.p, ticket.len);
+        if (ticket.len > 0) {
+            memcpy(hs->ticket12, ticket.p, ticket.len);
+        }
         hs->ticket12_len = (uint16_t)ticket.len;
         hs->ticket12_hint = hint;
         hs->ticket12_received = true;
