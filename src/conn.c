@@ -450,7 +450,9 @@ static latch_err handle_ccs(latch_conn *c, latch_rd body)
     LATCH_ENSURE(latch_rd_u8(&body, &v) == LATCH_OK && v == 1 && latch_rd_empty(&body),
                  LATCH_ERR_UNEXPECTED_RECORD, "ChangeCipherSpec must be the single byte 0x01");
     LATCH_ENSURE(!c->handshake_done && c->hs != NULL && !(c->is_server && c->state == 0),
-                 LATCH_ERR_UNEXPECTED_RECORD, "ChangeCipherSpec outside the TLS 1.3 handshake");
+                 LATCH_ERR_UNEXPECTED_RECORD,
+                 c->version == LATCH_TLS12 ? "ChangeCipherSpec after the TLS 1.2 handshake"
+                                           : "ChangeCipherSpec outside the TLS 1.3 handshake");
     latch__conn_trace(c, LATCH_TRACE_CCS, false, 0, "ChangeCipherSpec", 1, "ignored (middlebox compatibility)");
     return LATCH_OK;
 }

@@ -208,7 +208,8 @@ static latch_err negotiate(latch_conn *c, const latch_client_hello *ch, choice12
         }
     }
     if (!common_suite) {
-        return LATCH_FAIL(LATCH_ERR_NO_SHARED_CIPHER, "none of the client's %zu cipher suites is enabled here for TLS 1.2",
+        return LATCH_FAIL(LATCH_ERR_NO_SHARED_CIPHER,
+                          "none of the client's %zu cipher suites is enabled here for TLS 1.2",
                           latch_u16s_count(ch->cipher_suites));
     }
     if (!common_group && !(cfg->legacy_rsa_kx)) {

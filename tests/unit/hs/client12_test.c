@@ -592,7 +592,8 @@ static void start_resuming(crafted *k, const uint8_t *sess, size_t n)
     memset(k, 0, sizeof *k);
     k->cc = tcfg_client(LATCH_KEY_ECDSA_P256);
     if (latch_config_set_versions(k->cc, LATCH_TLS12, LATCH_TLS12) != LATCH_OK ||
-        latch_conn_new_client(k->cc, "localhost", &k->c) != LATCH_OK || latch_conn_set_session(k->c, sess, n) != LATCH_OK) {
+        latch_conn_new_client(k->cc, "localhost", &k->c) != LATCH_OK ||
+        latch_conn_set_session(k->c, sess, n) != LATCH_OK) {
         abort();
     }
     wire_drain(k->c, &k->w);

@@ -2,8 +2,9 @@
  * Tests for the TLS 1.2 key schedule (src/hs/keysched12.c).
  *
  * Master secret and key block: NIST CAVP SP 800-135 TLS KDF vectors
- * (https://csrc.nist.gov/CSRC/media/Projects/Cryptographic-Algorithm-Validation-Program/documents/components/800-135testvectors/tls.zip,
- * tls.rsp, [TLS 1.2, SHA-256] and [TLS 1.2, SHA-384], COUNT = 0; as used by
+ * (https://csrc.nist.gov/CSRC/media/Projects/Cryptographic-Algorithm-Validation-Program/
+ *  documents/components/800-135testvectors/tls.zip, tls.rsp, [TLS 1.2, SHA-256] and
+ * [TLS 1.2, SHA-384], COUNT = 0; as used by
  * Bouncy Castle's TLS PRF tests). CAVP derives the master secret from the
  * hello randoms and the key block from a second pair of randoms.
  *

@@ -895,7 +895,8 @@ static latch_err resume_with(latch_config *cc, latch_config *sc, const char *nam
     latch_err e;
 
     memset(p, 0, sizeof *p);
-    if ((e = latch_conn_new_server(sc, &p->s)) != LATCH_OK || (e = latch_conn_new_client(cc, name, &p->c)) != LATCH_OK ||
+    if ((e = latch_conn_new_server(sc, &p->s)) != LATCH_OK ||
+        (e = latch_conn_new_client(cc, name, &p->c)) != LATCH_OK ||
         (e = latch_conn_set_session(p->c, sess, n)) != LATCH_OK) {
         return e;
     }

@@ -9,6 +9,7 @@
 
 #include "conn.h"
 #include "hs/hs.h"
+#include "hs/states.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -129,7 +130,57 @@ static void test_messages_kept(void)
     latch_config_free(sc);
 }
 
+/* The TLS 1.2 edges of both tables: well formed, no two for the same
+ * (state, content type, message), every TLS 1.2 state has a way out (but
+ * the connected one only for post-handshake messages), and every state an
+ * edge may lead to has edges of its own. */
+static void check_table(const latch_hs_table *t, uint8_t first12, uint8_t connected12)
+{
+    uint64_t targets = 0;
+
+    for (size_t i = 0; i < t->n_edges12; i++) {
+        const latch_hs_edge *e = &t->edges12[i];
+
+        CHECK(e->handler != NULL);
+        CHECK(e->state < t->n_states);
+        CHECK(e->content_type == LATCH_CT_HANDSHAKE || e->content_type == LATCH_CT_CHANGE_CIPHER_SPEC);
+        CHECK(e->next != 0 && (e->next >> t->n_states) == 0);
+        targets |= e->next;
+        for (size_t j = 0; j < i; j++) {
+            const latch_hs_edge *f = &t->edges12[j];
+
+            CHECK(!(f->state == e->state && f->content_type == e->content_type && f->hs_type == e->hs_type));
+        }
+    }
+    for (uint8_t st = first12; st < t->n_states; st++) {
+        bool out = false;
+
+        for (size_t i = 0; i < t->n_edges12; i++) {
+            out = out || t->edges12[i].state == st;
+        }
+        if (!out) {
+            latch_test_fail(__FILE__, __LINE__, "%s state %s has no edge", t->role, t->state_names[st]);
+        }
+        CHECK(t->state_names[st] != NULL && strncmp(t->state_names[st], "1.2 ", 4) == 0);
+    }
+    CHECK((t->connected & LATCH_S(connected12)) != 0);
+    /* Every TLS 1.2 state is entered from somewhere (the hello edges count). */
+    for (size_t i = 0; i < t->n_edges; i++) {
+        targets |= t->edges[i].next;
+    }
+    for (uint8_t st = first12; st < t->n_states; st++) {
+        CHECK((targets & LATCH_S(st)) != 0);
+    }
+}
+
+static void test_tables(void)
+{
+    check_table(&latch__client_table, C12_WAIT_CERT, C12_CONNECTED);
+    check_table(&latch__server_table, S12_WAIT_CERT, S12_CONNECTED);
+}
+
 static const latch_test cases[] = {
+    TEST(test_tables),
     TEST(test_key_fits_suite),
     TEST(test_keylog),
     TEST(test_messages_kept),
