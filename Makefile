@@ -32,6 +32,13 @@ asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
+# The benchmark (bench/, docs/PERFORMANCE.md): build, then run it. It needs an
+# optimised build (the default, RelWithDebInfo); BENCH_ARGS passes options,
+# e.g. make bench BENCH_ARGS=--quick.
+BENCH_ARGS ?=
+bench: build
+	./$(BUILD)/bench/latch-bench $(BENCH_ARGS)
+
 install: build
 	cmake --install $(BUILD)
 

@@ -7,6 +7,7 @@
 #include "core/alloc.h"
 #include "core/ct.h"
 #include "hs/hs.h"
+#include "hs/pha.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -184,7 +185,8 @@ void latch__conn_keylog(latch_conn *c, const char *label, const latch_secret *se
 static latch_err in_alloc(latch_conn *c)
 {
     if (c->in == NULL) {
-        c->in = latch__alloc(c->alloc, LATCH_REC_BUF_MAX);
+        c->in = latch__alloc_uninit(c->alloc, LATCH_REC_BUF_MAX);
+        c->in_hwm = 0;
         LATCH_ENSURE(c->in != NULL, LATCH_ERR_NO_MEMORY, "allocating the input record buffer");
         c->in_cap = LATCH_REC_BUF_MAX;
     }
@@ -199,12 +201,14 @@ static void release_idle(latch_conn *c)
         return;
     }
     if (c->in != NULL && c->in_len == 0) {
-        latch__free(c->alloc, c->in, c->in_cap);
+        /* Wipe what held records (plaintext after decryption), not the rest. */
+        latch__free_used(c->alloc, c->in, c->in_cap, c->in_hwm);
         c->in = NULL;
         c->in_cap = 0;
     }
     if (c->out != NULL && c->out_head == c->out_tail) {
-        latch__free(c->alloc, c->out, c->out_cap);
+        /* Only protected records were left here: nothing to wipe. */
+        latch__free_used(c->alloc, c->out, c->out_cap, 0);
         c->out = NULL;
         c->out_cap = 0;
         c->out_head = c->out_tail = 0;
@@ -234,12 +238,12 @@ static latch_err out_reserve(latch_conn *c, size_t n)
     if (want < 4096) {
         want = 4096;
     }
-    nb = latch__alloc(c->alloc, want);
+    nb = latch__alloc_uninit(c->alloc, want);
     LATCH_ENSURE(nb != NULL, LATCH_ERR_NO_MEMORY, "allocating the output buffer");
     if (pending > 0) {
         memcpy(nb, c->out + c->out_head, pending);
     }
-    latch__free(c->alloc, c->out, c->out_cap);
+    latch__free_used(c->alloc, c->out, c->out_cap, 0);
     c->out = nb;
     c->out_cap = want;
     c->out_head = 0;
@@ -408,9 +412,10 @@ void latch_conn_free(latch_conn *c)
     latch_hsframe_cleanup(&c->hsf);
     latch_rec_dir_clear(&c->rd);
     latch_rec_dir_clear(&c->wr);
-    latch__free(c->alloc, c->in, c->in_cap);
-    latch__free(c->alloc, c->out, c->out_cap);
+    latch__free_used(c->alloc, c->in, c->in_cap, c->in_hwm);
+    latch__free_used(c->alloc, c->out, c->out_cap, 0);
     latch_peer_free(c->peer);
+    latch__pha_free(c);
     if (c->session != NULL) {
         latch__free(c->alloc, c->session, sizeof *c->session);
     }
@@ -704,6 +709,7 @@ latch_err latch_conn_feed(latch_conn *c, const uint8_t *data, size_t len, size_t
         }
         memcpy(c->in + c->in_len, data + taken, take);
         c->in_len += take;
+        c->in_hwm = c->in_len > c->in_hwm ? c->in_len : c->in_hwm;
         taken += take;
         *used = taken;
         e = process_in(c);
@@ -740,6 +746,7 @@ latch_err latch_conn_input_done(latch_conn *c, size_t n)
     LATCH_ENSURE(c->in != NULL && n <= c->in_cap - c->in_len && c->app_len == 0, LATCH_ERR_INVALID_ARGUMENT,
                  "input_done without a matching input_buffer");
     c->in_len += n;
+    c->in_hwm = c->in_len > c->in_hwm ? c->in_len : c->in_hwm;
     return input_result(c, process_in(c));
 }
 
@@ -804,7 +811,6 @@ latch_err latch_conn_read_app(latch_conn *c, uint8_t *buf, size_t cap, size_t *n
         size_t take = cap - done < c->app_len ? cap - done : c->app_len;
 
         memcpy(buf + done, c->in + c->app_off, take);
-        latch_wipe(c->in + c->app_off, take);
         c->app_off += take;
         c->app_len -= take;
         done += take;

@@ -56,6 +56,7 @@ struct latch_conn {
     size_t in_cap;
     size_t in_head;
     size_t in_len;
+    size_t in_hwm;   /* the most bytes `in` has held: what to wipe when it goes */
     size_t app_off;  /* decrypted application data waiting in `in` */
     size_t app_len;
     latch_hsframe hsf;
@@ -109,6 +110,7 @@ struct latch_conn {
     bool resumed;           /* this handshake used a PSK */
     latch_session *session; /* client: session to offer, then the newest ticket received */
     unsigned tickets_received;
+    struct latch_pha *pha;  /* post-handshake authentication state, if possible */
 
     /* 0-RTT. */
     latch_early_status early;

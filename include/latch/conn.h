@@ -225,6 +225,22 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_conn_close(latch_conn *c);
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_conn_key_update(latch_conn *c, bool request_peer);
 
+/**
+ * \brief Server, TLS 1.3: ask the client for a certificate now, after the
+ * handshake (post-handshake authentication, RFC 8446 §4.6.2). The client's
+ * answer arrives with later input; application data keeps flowing. When it
+ * has been processed, latch_conn_verify_result() and the peer certificate
+ * calls describe the client's certificate. A client that sends none gets
+ * certificate_required under LATCH_CLIENT_AUTH_REQUIRE; otherwise the result
+ * is LATCH_ERR_NO_CERTIFICATE. latch clients answer such requests by
+ * themselves when they have certificates configured (they offer
+ * post_handshake_auth then).
+ * \return LATCH_OK; LATCH_ERR_BAD_STATE (not an established TLS 1.3 server
+ * connection, the client did not offer post_handshake_auth, or a request is
+ * already outstanding).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_request_client_cert(latch_conn *c);
+
 /* ---- What was negotiated ------------------------------------------------------- */
 
 LATCH_API bool latch_conn_is_server(const latch_conn *c);

@@ -43,6 +43,26 @@ void *latch__alloc(const latch_allocator *a, size_t n)
     return p;
 }
 
+void *latch__alloc_uninit(const latch_allocator *a, size_t n)
+{
+    if (a == NULL) {
+        a = &libc_allocator;
+    }
+    return a->alloc(a->user, n == 0 ? 1 : n);
+}
+
+void latch__free_used(const latch_allocator *a, void *p, size_t n, size_t used)
+{
+    if (p == NULL) {
+        return;
+    }
+    if (a == NULL) {
+        a = &libc_allocator;
+    }
+    latch_wipe(p, used < n ? used : n);
+    a->free(a->user, p, n);
+}
+
 void latch__free(const latch_allocator *a, void *p, size_t n)
 {
     if (p == NULL) {

@@ -14,4 +14,14 @@ void *latch__alloc(const latch_allocator *a, size_t n);
 /** Wipe p[0..n) and give it back; NULL-safe. */
 void latch__free(const latch_allocator *a, void *p, size_t n);
 
+/**
+ * n bytes, not zeroed: for record buffers, which are always written before
+ * they are read (zeroing 18 KiB per record costs more than the record's
+ * framing).
+ */
+void *latch__alloc_uninit(const latch_allocator *a, size_t n);
+
+/** Give back p (n bytes) after wiping only p[0..used), the part that held data. */
+void latch__free_used(const latch_allocator *a, void *p, size_t n, size_t used);
+
 #endif

@@ -60,24 +60,22 @@ static inline void keep_nonzero(uint64_t x, size_t i, uint64_t *last, size_t *ba
     *base = (*base & ~(size_t)m) | ((i + 1) & (size_t)m);
 }
 
-size_t latch_ct_last_nonzero(const uint8_t *p, size_t n)
-{
-    uint64_t last = 0; /* the last non-zero 8-byte word */
-    size_t base = 0;   /* 1 + its offset, 0 while none was seen */
-    size_t off = 0;    /* 1 + index of the last non-zero byte within it */
-    size_t full = n - n % 8;
-    uint8_t w[8] = {0};
-    uint64_t x;
+#define CT_BLOCK 256 /* bytes ORed together per masked select in the scan */
 
-    /* Word at a time: a 16 KiB record costs a fraction of its decryption. */
-    for (size_t i = 0; i < full; i += 8) {
-        memcpy(&x, p + i, sizeof x);
-        keep_nonzero(x, i, &last, &base);
-    }
-    if (full < n) { /* the tail, zero-filled: depends on n only */
-        memcpy(w, p + full, n - full);
-        memcpy(&x, w, sizeof x);
-        keep_nonzero(x, full, &last, &base);
+/*
+ * The last non-zero byte of a block, as 1 + its index, or 0; the block's
+ * words are read from a (mask all zeros) or b (mask all ones), both always.
+ */
+static size_t last_in_block(const uint8_t *a, const uint8_t *b, uint64_t mask)
+{
+    uint64_t last = 0, x, y;
+    size_t base = 0, off = 0;
+    uint8_t w[8];
+
+    for (size_t i = 0; i < CT_BLOCK; i += 8) {
+        memcpy(&x, a + i, sizeof x);
+        memcpy(&y, b + i, sizeof y);
+        keep_nonzero((x & ~mask) | (y & mask), i, &last, &base);
     }
     /* Within that word, in memory order (whatever the host byte order). */
     memcpy(w, &last, sizeof w);
@@ -88,6 +86,68 @@ size_t latch_ct_last_nonzero(const uint8_t *p, size_t n)
         off = (off & ~nz) | ((j + 1) & nz);
     }
     latch_wipe(w, sizeof w);
-    /* base == 0 means no non-zero byte (and then off == 0 too). */
     return (base - 1 + off) & (size_t)nonzero64(base);
+}
+
+/* The OR of a block's words: four independent accumulators, no copy. */
+static uint64_t block_or(const uint8_t *p)
+{
+    uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, x;
+
+    for (size_t i = 0; i < CT_BLOCK; i += 32) {
+        memcpy(&x, p + i, sizeof x);
+        a0 |= x;
+        memcpy(&x, p + i + 8, sizeof x);
+        a1 |= x;
+        memcpy(&x, p + i + 16, sizeof x);
+        a2 |= x;
+        memcpy(&x, p + i + 24, sizeof x);
+        a3 |= x;
+    }
+    return a0 | a1 | a2 | a3;
+}
+
+size_t latch_ct_last_nonzero(const uint8_t *p, size_t n)
+{
+    size_t nblocks = n / CT_BLOCK, tail = n % CT_BLOCK, blk = 0, pick, res;
+    uint8_t tb[CT_BLOCK];
+    const uint8_t *cand;
+    uint64_t m, is_tail;
+
+    /*
+     * Pass 1, a block at a time with no branch on the data: remember 1 + the
+     * index of the last block holding a non-zero byte. The tail (n % block
+     * bytes) is a zero-padded block of its own.
+     */
+    for (size_t b = 0; b < nblocks; b++) {
+        m = nonzero64(block_or(p + CT_BLOCK * b));
+        blk = (blk & ~(size_t)m) | ((b + 1) & (size_t)m);
+    }
+    memset(tb, 0, sizeof tb);
+    if (tail > 0) { /* depends on n only */
+        memcpy(tb, p + CT_BLOCK * nblocks, tail);
+        m = nonzero64(block_or(tb));
+        blk = (blk & ~(size_t)m) | ((nblocks + 1) & (size_t)m);
+    }
+    /*
+     * Pass 2: that block, read from the record (clamped to a whole block) and
+     * from the tail copy, the right one kept by mask; both reads always
+     * happen, and the whole record was just read, so it sits in the cache.
+     */
+    is_tail = nonzero64((uint64_t)tail) & ~nonzero64((uint64_t)(blk ^ (nblocks + 1)));
+    /* pick = blk - 1, or 0 when blk == 0, or the last whole block for the tail:
+     * masks, not branches, since blk depends on the data. */
+    pick = (blk - 1) & (size_t)nonzero64(blk);
+    cand = tb;
+    if (nblocks > 0) { /* depends on n only */
+        m = (uint64_t)0 - (uint64_t)(((uint64_t)pick - (uint64_t)nblocks) >> 63); /* all ones if pick < nblocks */
+        pick = (pick & (size_t)m) | ((nblocks - 1) & ~(size_t)m);
+        cand = p + CT_BLOCK * pick;
+    }
+    res = last_in_block(cand, tb, is_tail | (nblocks == 0 ? ~(uint64_t)0 : 0));
+    if (tail > 0) {
+        latch_wipe(tb, tail);
+    }
+    /* blk == 0: no non-zero byte at all (and res is 0 then too). */
+    return (CT_BLOCK * (blk - 1) + res) & (size_t)nonzero64(blk) & (size_t)nonzero64(res);
 }

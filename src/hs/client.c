@@ -15,6 +15,7 @@
  *   CONNECTED   --NewSessionTicket, KeyUpdate--> CONNECTED
  */
 #include "hs/hs.h"
+#include "hs/pha.h"
 #include "hs/states.h"
 
 #include "core/alloc.h"
@@ -126,6 +127,8 @@ static latch_err build_client_hello(latch_conn *c, latch_wr *w, const void *arg)
     ch.grease2 = hs->grease[1];
     ch.no_grease_share = c->did_hrr;
     ch.early_data = hs->early_offered;
+    /* A client with certificates lets the server ask for one later (§4.2.6). */
+    ch.post_handshake_auth = cfg->n_chains > 0 && offers(hs, LATCH_TLS13);
     if (hs->psk_session == NULL) {
         return latch_client_hello_build(w, &ch);
     }
@@ -687,23 +690,9 @@ static latch_err client_cert(latch_conn *c, const latch_hs_msg *m, uint8_t *next
 {
     bool empty;
 
-    LATCH_TRY(latch__tls13_recv_cert(c, m, &empty));
+    LATCH_TRY(latch__tls13_recv_cert(c, m, NULL, 0, &empty));
     *next = C13_WAIT_CV;
     return LATCH_OK;
-}
-
-/* Pick our certificate for a CertificateRequest: the first chain whose key
- * can sign with a scheme the server accepts and, if the server named CAs,
- * that one of them issued. */
-static const latch_chain *pick_client_chain(latch_conn *c, const latch_certificate_request *cr, uint16_t *scheme)
-{
-    latch_rd list = {0};
-
-    if (latch_exts_has(&cr->exts, LATCH_X_CERTIFICATE_AUTHORITIES) &&
-        latch_ext_cas_parse(cr->exts.data[LATCH_X_CERTIFICATE_AUTHORITIES], &list) != LATCH_OK) {
-        list = (latch_rd){0};
-    }
-    return latch__pick_client_chain(c, cr->sigalgs, list, (latch_rd){0}, true, scheme);
 }
 
 static latch_err client_cr(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
@@ -716,7 +705,7 @@ static latch_err client_cr(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     LATCH_ENSURE(cr.request_context.len == 0, LATCH_ERR_ILLEGAL_PARAMETER,
                  "CertificateRequest in the handshake with a non-empty context");
     hs->cert_requested = true;
-    hs->chain = pick_client_chain(c, &cr, &c->sigalg);
+    hs->chain = latch__pick_client_chain(c, &cr, &c->sigalg);
     latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "client certificate", 0, "%s",
                       hs->chain != NULL ? "the server asks for a certificate; we have one that fits"
                                         : "the server asks for a certificate; none fits, we will send an empty one");
@@ -726,7 +715,7 @@ static latch_err client_cr(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 
 static latch_err client_cv(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 {
-    LATCH_TRY(latch__tls13_recv_cv(c, m, c->cfg->sigalgs, c->cfg->n_sigalgs));
+    LATCH_TRY(latch__tls13_recv_cv(c, m, c->cfg->sigalgs, c->cfg->n_sigalgs, c->hs->th_prior));
     *next = C13_WAIT_FINISHED;
     return LATCH_OK;
 }
@@ -783,6 +772,9 @@ static latch_err client_fin(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     /* RFC 8446 §7.1: resumption_master_secret hashes through the client Finished. */
     LATCH_TRY(latch_transcript_hash(&hs->th, th));
     LATCH_TRY(latch_ks13_derive(&hs->ks, LATCH_KS13_RES_MASTER, th, &c->resumption_secret));
+    if (c->cfg->n_chains > 0) {
+        LATCH_TRY(latch__pha_save(c));
+    }
     *next = C13_CONNECTED;
     return LATCH_OK;
 }
@@ -853,6 +845,8 @@ static const latch_hs_edge edges[] = {
     {C13_CONNECTED, HS, LATCH_HS_NEW_SESSION_TICKET, client_nst, LATCH_S(C13_CONNECTED), LATCH_HSF_NO_TRANSCRIPT},
     {C13_CONNECTED, HS, LATCH_HS_KEY_UPDATE, client_key_update, LATCH_S(C13_CONNECTED),
      LATCH_HSF_NO_TRANSCRIPT | LATCH_HSF_END_OF_RECORD},
+    {C13_CONNECTED, HS, LATCH_HS_CERTIFICATE_REQUEST, latch__pha_client_cr, LATCH_S(C13_CONNECTED),
+     LATCH_HSF_NO_TRANSCRIPT},
 };
 
 const latch_hs_table latch__client_table = {

@@ -122,6 +122,7 @@ struct latch_hs {
     uint8_t cookie_expect[32]; /* our HRR cookie, echoed in ClientHello2 */
     bool client_compat;        /* the client sent a legacy_session_id: answer with CCS */
     bool sni_matched;
+    bool pha_offered;          /* the client sent post_handshake_auth */
     uint8_t cr_context[8];     /* certificate_request_context we sent, if any */
     size_t cr_context_len;
     latch_session psk_accepted; /* server: the session a PSK resumed */
@@ -202,9 +203,12 @@ LATCH_MUST_CHECK latch_err latch__tls13_send_finished(latch_conn *c);
 LATCH_MUST_CHECK latch_err latch__tls13_verify_finished(latch_conn *c, const latch_hs_msg *m);
 LATCH_MUST_CHECK latch_err latch__tls13_send_cert_and_cv(latch_conn *c, const latch_chain *chain, uint16_t scheme,
                                                          const uint8_t *context, size_t context_len);
-LATCH_MUST_CHECK latch_err latch__tls13_recv_cert(latch_conn *c, const latch_hs_msg *m, bool *empty);
+/** A peer's Certificate; context: what its certificate_request_context must be. */
+LATCH_MUST_CHECK latch_err latch__tls13_recv_cert(latch_conn *c, const latch_hs_msg *m, const uint8_t *context,
+                                                  size_t context_len, bool *empty);
+/** A peer's CertificateVerify over transcript hash th (the messages before it). */
 LATCH_MUST_CHECK latch_err latch__tls13_recv_cv(latch_conn *c, const latch_hs_msg *m, const uint16_t *allowed,
-                                                size_t n_allowed);
+                                                size_t n_allowed, const uint8_t *th);
 LATCH_MUST_CHECK latch_err latch__tls13_recv_key_update(latch_conn *c, const latch_hs_msg *m, uint8_t *next);
 LATCH_MUST_CHECK latch_err latch__tls13_send_key_update(latch_conn *c, bool request);
 /** Verify the peer chain in c->peer against the config, recording c->verify_result. */
@@ -260,8 +264,20 @@ uint16_t latch__pick_sigalg(const latch_conn *c, latch_u16s peer, latch_pkey_inf
  * cas (a DistinguishedName list body) is not empty, that one of those CAs
  * issued. NULL if none; *scheme receives the scheme.
  */
-const latch_chain *latch__pick_client_chain(const latch_conn *c, latch_u16s sigalgs, latch_rd cas, latch_rd cert_types,
-                                            bool tls13, uint16_t *scheme);
+const latch_chain *latch__pick_client_chain_ex(const latch_conn *c, latch_u16s sigalgs, latch_rd cas,
+                                               latch_rd cert_types, bool tls13, uint16_t *scheme);
 bool latch__u16_in(const uint16_t *list, size_t n, uint16_t v);
+/**
+ * Client: our chain for a TLS 1.3 CertificateRequest (latch__pick_client_chain_ex
+ * on its signature_algorithms and certificate_authorities); NULL if none
+ * (then an empty Certificate is sent).
+ */
+const latch_chain *latch__pick_client_chain(latch_conn *c, const latch_certificate_request *cr, uint16_t *scheme);
+/**
+ * Server: what a CertificateRequest lists: the TLS 1.3 signature schemes we
+ * accept (into schemes[LATCH_MAX_SIGALGS], count returned) and the subjects
+ * of our trust anchors (into cas[64], count in *n_cas).
+ */
+size_t latch__cr_lists(latch_conn *c, uint16_t *schemes, latch_rd *cas, size_t *n_cas);
 
 #endif

@@ -72,8 +72,8 @@ static uint8_t cert_type_of(latch_pkey_info key)
     }
 }
 
-const latch_chain *latch__pick_client_chain(const latch_conn *c, latch_u16s sigalgs, latch_rd cas, latch_rd cert_types,
-                                            bool tls13, uint16_t *scheme)
+const latch_chain *latch__pick_client_chain_ex(const latch_conn *c, latch_u16s sigalgs, latch_rd cas,
+                                               latch_rd cert_types, bool tls13, uint16_t *scheme)
 {
     const latch_config *cfg = c->cfg;
     latch_rd dns[64], it = cas, dn;
@@ -97,4 +97,41 @@ const latch_chain *latch__pick_client_chain(const latch_conn *c, latch_u16s siga
         }
     }
     return NULL;
+}
+
+/* Pick our certificate for a TLS 1.3 CertificateRequest: the first chain
+ * whose key can sign with a scheme the server accepts and, if the server
+ * named CAs, that one of them issued. */
+const latch_chain *latch__pick_client_chain(latch_conn *c, const latch_certificate_request *cr, uint16_t *scheme)
+{
+    latch_rd list = {0};
+
+    if (latch_exts_has(&cr->exts, LATCH_X_CERTIFICATE_AUTHORITIES) &&
+        latch_ext_cas_parse(cr->exts.data[LATCH_X_CERTIFICATE_AUTHORITIES], &list) != LATCH_OK) {
+        list = (latch_rd){0};
+    }
+    return latch__pick_client_chain_ex(c, cr->sigalgs, list, (latch_rd){0}, true, scheme);
+}
+
+size_t latch__cr_lists(latch_conn *c, uint16_t *schemes, latch_rd *cas, size_t *n_cas)
+{
+    const latch_config *cfg = c->cfg;
+    size_t n = 0;
+
+    for (size_t i = 0; i < cfg->n_sigalgs; i++) {
+        const latch_sig_alg *alg = latch_provider_sig(c->prov, cfg->sigalgs[i]);
+
+        if (alg != NULL && alg->tls13) {
+            schemes[n++] = cfg->sigalgs[i];
+        }
+    }
+    *n_cas = 0;
+    if (cfg->trust != NULL) {
+        size_t total = latch_trust_subject_count(cfg->trust);
+
+        for (size_t i = 0; i < total && *n_cas < 64; i++) {
+            cas[(*n_cas)++] = latch_trust_subject(cfg->trust, i);
+        }
+    }
+    return n;
 }

@@ -18,6 +18,7 @@
  * certificate chain and signature scheme that the client accepts.
  */
 #include "hs/hs.h"
+#include "hs/pha.h"
 #include "hs/states.h"
 
 #include "core/ct.h"
@@ -26,10 +27,11 @@
 
 
 static const char *const state_names[S__COUNT] = {
-    "START",          "WAIT_CH2",      "WAIT_EOED",          "WAIT_CERT",
-    "WAIT_CV",        "WAIT_FINISHED", "CONNECTED",          "1.2 WAIT_CERT",
-    "1.2 WAIT_CKE",   "1.2 WAIT_CV",   "1.2 WAIT_CCS",       "1.2 WAIT_FINISHED",
-    "1.2 CONNECTED",  "1.2 RESUME_WAIT_CCS", "1.2 RESUME_WAIT_FINISHED",
+    "START",         "WAIT_CH2",          "WAIT_EOED",       "WAIT_CERT",
+    "WAIT_CV",       "WAIT_FINISHED",     "CONNECTED",       "PHA_WAIT_CERT",
+    "PHA_WAIT_CV",   "PHA_WAIT_FINISHED", "1.2 WAIT_CERT",   "1.2 WAIT_CKE",
+    "1.2 WAIT_CV",   "1.2 WAIT_CCS",      "1.2 WAIT_FINISHED", "1.2 CONNECTED",
+    "1.2 RESUME_WAIT_CCS", "1.2 RESUME_WAIT_FINISHED",
 };
 
 latch_err latch__server_start(latch_conn *c)
@@ -352,6 +354,7 @@ static latch_err pick_psk(latch_conn *c, const latch_client_hello *ch, const lat
 static latch_err negotiate(latch_conn *c, const latch_client_hello *ch, choice *out, const latch_hs_msg *m)
 {
     memset(out, 0, sizeof *out);
+    c->hs->pha_offered = latch_exts_has(&ch->exts, LATCH_X_POST_HANDSHAKE_AUTH);
     /* RFC 8446 §4.1.2: exactly one compression method, null. */
     LATCH_ENSURE(ch->compression_methods.len == 1 && ch->compression_methods.p[0] == 0, LATCH_ERR_ILLEGAL_PARAMETER,
                  "a TLS 1.3 ClientHello must offer only the null compression method");
@@ -475,30 +478,15 @@ static latch_err build_ee(latch_conn *c, latch_wr *w, const void *arg)
 
 static latch_err build_cr(latch_conn *c, latch_wr *w, const void *arg)
 {
-    const latch_config *cfg = c->cfg;
     latch_certificate_request_out cr;
     uint16_t schemes[LATCH_MAX_SIGALGS];
     latch_rd cas[64];
-    size_t n = 0, n_cas = 0;
+    size_t n_cas = 0;
 
     (void)arg;
-    for (size_t i = 0; i < cfg->n_sigalgs; i++) {
-        const latch_sig_alg *alg = latch_provider_sig(c->prov, cfg->sigalgs[i]);
-
-        if (alg != NULL && alg->tls13) {
-            schemes[n++] = cfg->sigalgs[i];
-        }
-    }
-    if (cfg->trust != NULL) {
-        size_t total = latch_trust_subject_count(cfg->trust);
-
-        for (size_t i = 0; i < total && n_cas < 64; i++) {
-            cas[n_cas++] = latch_trust_subject(cfg->trust, i);
-        }
-    }
     memset(&cr, 0, sizeof cr);
     cr.sigalgs = schemes;
-    cr.n_sigalgs = n;
+    cr.n_sigalgs = latch__cr_lists(c, schemes, cas, &n_cas);
     cr.cas = cas;
     cr.n_cas = n_cas;
     return latch_certificate_request_build(w, &cr);
@@ -702,7 +690,7 @@ static latch_err server_cert(latch_conn *c, const latch_hs_msg *m, uint8_t *next
 {
     bool empty;
 
-    LATCH_TRY(latch__tls13_recv_cert(c, m, &empty));
+    LATCH_TRY(latch__tls13_recv_cert(c, m, c->hs->cr_context, c->hs->cr_context_len, &empty));
     if (empty) {
         /* RFC 8446 §4.4.2.4: a server that requires a certificate answers an
          * empty one with certificate_required. */
@@ -719,7 +707,7 @@ static latch_err server_cert(latch_conn *c, const latch_hs_msg *m, uint8_t *next
 
 static latch_err server_cv(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 {
-    LATCH_TRY(latch__tls13_recv_cv(c, m, c->cfg->sigalgs, c->cfg->n_sigalgs));
+    LATCH_TRY(latch__tls13_recv_cv(c, m, c->cfg->sigalgs, c->cfg->n_sigalgs, c->hs->th_prior));
     *next = S13_WAIT_FINISHED;
     return LATCH_OK;
 }
@@ -795,6 +783,9 @@ static latch_err server_fin(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     /* RFC 8446 §7.1: resumption_master_secret hashes through the client Finished. */
     LATCH_TRY(latch_transcript_hash(&hs->th, th));
     LATCH_TRY(latch_ks13_derive(&hs->ks, LATCH_KS13_RES_MASTER, th, &c->resumption_secret));
+    if (hs->pha_offered) {
+        LATCH_TRY(latch__pha_save(c));
+    }
     if (c->cfg->store != LATCH_SESSIONS_OFF && c->cfg->client_auth == LATCH_CLIENT_AUTH_NONE) {
         for (unsigned i = 0; i < c->cfg->tickets; i++) {
             LATCH_TRY(send_ticket(c, (uint8_t)i));
@@ -828,6 +819,15 @@ static const latch_hs_edge edges[] = {
      LATCH_HSF_PRIOR_HASH | LATCH_HSF_END_OF_RECORD},
     {S13_CONNECTED, HS, LATCH_HS_KEY_UPDATE, server_key_update, LATCH_S(S13_CONNECTED),
      LATCH_HSF_NO_TRANSCRIPT | LATCH_HSF_END_OF_RECORD},
+    /* Post-handshake authentication, after latch_conn_request_client_cert. */
+    {S13_PHA_WAIT_CERT, HS, LATCH_HS_CERTIFICATE, latch__pha_server_cert,
+     LATCH_S(S13_PHA_WAIT_CV) | LATCH_S(S13_PHA_WAIT_FINISHED), LATCH_HSF_NO_TRANSCRIPT},
+    {S13_PHA_WAIT_CV, HS, LATCH_HS_CERTIFICATE_VERIFY, latch__pha_server_cv, LATCH_S(S13_PHA_WAIT_FINISHED),
+     LATCH_HSF_NO_TRANSCRIPT},
+    {S13_PHA_WAIT_FINISHED, HS, LATCH_HS_FINISHED, latch__pha_server_fin, LATCH_S(S13_CONNECTED),
+     LATCH_HSF_NO_TRANSCRIPT},
+    {S13_PHA_WAIT_CERT, HS, LATCH_HS_KEY_UPDATE, server_key_update, LATCH_S(S13_PHA_WAIT_CERT),
+     LATCH_HSF_NO_TRANSCRIPT | LATCH_HSF_END_OF_RECORD},
 };
 
 const latch_hs_table latch__server_table = {
@@ -838,6 +838,7 @@ const latch_hs_table latch__server_table = {
     LATCH_SERVER_EDGES12,
     state_names,
     S__COUNT,
-    LATCH_S(S13_CONNECTED) | LATCH_S(S12_CONNECTED),
+    LATCH_S(S13_CONNECTED) | LATCH_S(S13_PHA_WAIT_CERT) | LATCH_S(S13_PHA_WAIT_CV) | LATCH_S(S13_PHA_WAIT_FINISHED) |
+        LATCH_S(S12_CONNECTED),
     LATCH_PROOF_CERT | LATCH_PROOF_CV | LATCH_PROOF_FIN,
 };

@@ -40,6 +40,9 @@ enum latch_server_state {
     S13_WAIT_CV,
     S13_WAIT_FINISHED,
     S13_CONNECTED,
+    S13_PHA_WAIT_CERT, /* post-handshake authentication (RFC 8446 §4.6.2) */
+    S13_PHA_WAIT_CV,
+    S13_PHA_WAIT_FINISHED,
     S12_WAIT_CERT,      /* the client's Certificate (we sent a CertificateRequest) */
     S12_WAIT_CKE,       /* ClientKeyExchange */
     S12_WAIT_CV,        /* the client's CertificateVerify (it sent a certificate) */

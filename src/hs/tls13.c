@@ -229,9 +229,9 @@ latch_err latch__verify_peer(latch_conn *c, bool peer_is_client)
     return e;
 }
 
-latch_err latch__tls13_recv_cert(latch_conn *c, const latch_hs_msg *m, bool *empty)
+latch_err latch__tls13_recv_cert(latch_conn *c, const latch_hs_msg *m, const uint8_t *context, size_t context_len,
+                                 bool *empty)
 {
-    latch_hs *hs = c->hs;
     latch_certificate ct;
     const uint8_t *der[LATCH_MAX_CHAIN_CERTS];
     size_t len[LATCH_MAX_CHAIN_CERTS];
@@ -241,9 +241,8 @@ latch_err latch__tls13_recv_cert(latch_conn *c, const latch_hs_msg *m, bool *emp
     /* RFC 8446 §4.4.2: the context is empty for server authentication and
      * echoes the CertificateRequest's for client authentication. */
     if (c->is_server) {
-        LATCH_ENSURE(ct.request_context.len == hs->cr_context_len &&
-                         (ct.request_context.len == 0 ||
-                          memcmp(ct.request_context.p, hs->cr_context, hs->cr_context_len) == 0),
+        LATCH_ENSURE(ct.request_context.len == context_len &&
+                         (context_len == 0 || memcmp(ct.request_context.p, context, context_len) == 0),
                      LATCH_ERR_ILLEGAL_PARAMETER, "Certificate.certificate_request_context does not match the request");
     } else {
         LATCH_ENSURE(ct.request_context.len == 0, LATCH_ERR_ILLEGAL_PARAMETER,
@@ -268,7 +267,8 @@ latch_err latch__tls13_recv_cert(latch_conn *c, const latch_hs_msg *m, bool *emp
     return latch__verify_peer(c, c->is_server);
 }
 
-latch_err latch__tls13_recv_cv(latch_conn *c, const latch_hs_msg *m, const uint16_t *allowed, size_t n_allowed)
+latch_err latch__tls13_recv_cv(latch_conn *c, const latch_hs_msg *m, const uint16_t *allowed, size_t n_allowed,
+                               const uint8_t *th)
 {
     latch_certificate_verify cv;
     const latch_sig_alg *alg;
@@ -285,7 +285,7 @@ latch_err latch__tls13_recv_cv(latch_conn *c, const latch_hs_msg *m, const uint1
     info = latch_peer_key_info(c->peer);
     LATCH_ENSURE(latch__sig_fits_key(alg, info, true), LATCH_ERR_ILLEGAL_PARAMETER,
                  "CertificateVerify's signature scheme does not fit the certificate's key");
-    clen = latch_cv_content(!c->is_server, c->hs->th_prior, c->hash->digest_len, content);
+    clen = latch_cv_content(!c->is_server, th, c->hash->digest_len, content);
     if (alg->verify(alg, latch_peer_key(c->peer), content, clen, cv.signature.p, cv.signature.len) != LATCH_OK) {
         return LATCH_FAIL(LATCH_ERR_BAD_SIGNATURE, "the %s's CertificateVerify signature (%s) does not verify",
                           c->is_server ? "client" : "server", alg->name);

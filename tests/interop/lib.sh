@@ -78,6 +78,7 @@ wait_log() {
 bg() {
     local log=$1
     shift
+    rm -f "$log"
     "$@" >"$log" 2>&1 &
     PIDS+=($!)
 }
@@ -86,8 +87,7 @@ bg() {
 latch_server() {
     local log=$1
     shift
-    # A log reused from an earlier server must not answer wait_log before
-    # the new server has truncated it.
+    # A reused log must not show the previous server's "listening" line.
     rm -f "$log"
     bg "$log" "$LATCH" server --port 0 --host 127.0.0.1 "$@"
     wait_log "$log" "listening on" || return 1

@@ -52,7 +52,9 @@ const tpki *tpki_get(latch_key_type type)
     p->type = type;
     memset(&spec, 0, sizeof spec);
     spec.key_type = type;
-    spec.common_name = "latch test CA";
+    /* Each key type's CA has its own name, so CA lists tell them apart. */
+    snprintf(p->ca_name, sizeof p->ca_name, "latch test CA %s", latch_key_type_name(type));
+    spec.common_name = p->ca_name;
     spec.is_ca = true;
     spec.path_len = -1;
     mint(&spec, NULL, NULL, p->ca, p->ca_key);

@@ -12,6 +12,7 @@
 
 typedef struct tpki {
     latch_key_type type;
+    char ca_name[64];
     char ca[TPEM_MAX], ca_key[TPEM_MAX];
     char server[TPEM_MAX], server_key[TPEM_MAX]; /* leaf then CA; localhost, 127.0.0.1 */
     char client[TPEM_MAX], client_key[TPEM_MAX]; /* CN "test client", clientAuth */

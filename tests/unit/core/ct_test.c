@@ -69,11 +69,44 @@ static void test_last_nonzero(void)
     }
 }
 
+/* Against a plain scan: every length up to several 64-byte blocks plus a
+ * tail, every position of the last non-zero byte, with and without other
+ * non-zero bytes before it. */
+static size_t naive_last_nonzero(const uint8_t *p, size_t n)
+{
+    while (n > 0 && p[n - 1] == 0) {
+        n--;
+    }
+    return n;
+}
+
+static void test_last_nonzero_blocks(void)
+{
+    static uint8_t b[301];
+
+    for (size_t n = 0; n <= 300; n++) {
+        for (size_t i = 0; i <= n; i++) {
+            memset(b, 0, sizeof b);
+            if (i < n) {
+                b[i] = (uint8_t)(1 + i % 255);
+            }
+            b[n] = 0xEE; /* beyond n: must be ignored */
+            CHECK_EQ(latch_ct_last_nonzero(b, n), naive_last_nonzero(b, n));
+            if (i > 3 && i < n) {
+                b[i / 2] = 0x80;
+                b[0] = 1;
+                CHECK_EQ(latch_ct_last_nonzero(b, n), naive_last_nonzero(b, n));
+            }
+        }
+    }
+}
+
 static const latch_test cases[] = {
     TEST(test_eq),
     TEST(test_masks),
     TEST(test_select),
     TEST(test_last_nonzero),
+    TEST(test_last_nonzero_blocks),
     {0},
 };
 
