@@ -11,7 +11,9 @@
 #include <strings.h>
 
 /* Default policy: TLS 1.3 suites first (AES-GCM before ChaCha20, as AES-NI
- * machines prefer), then the TLS 1.2 ECDHE AEAD suites. */
+ * machines prefer), then the TLS 1.2 ECDHE AEAD suites, then the two RSA
+ * key-transport suites, which stay inactive unless
+ * latch_config_enable_legacy_rsa_kx() switches them on. */
 static const uint16_t default_suites[] = {
     LATCH_TLS_AES_128_GCM_SHA256,
     LATCH_TLS_AES_256_GCM_SHA384,
@@ -22,6 +24,8 @@ static const uint16_t default_suites[] = {
     LATCH_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
     LATCH_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
     LATCH_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    LATCH_TLS_RSA_WITH_AES_128_GCM_SHA256,
+    LATCH_TLS_RSA_WITH_AES_256_GCM_SHA384,
 };
 
 static const uint16_t default_groups[] = {LATCH_GROUP_X25519, LATCH_GROUP_SECP256R1, LATCH_GROUP_SECP384R1};
@@ -462,6 +466,15 @@ latch_err latch_config_set_client_auth(latch_config *cfg, latch_client_auth mode
                      mode == LATCH_CLIENT_AUTH_REQUIRE,
                  LATCH_ERR_INVALID_ARGUMENT, "unknown client authentication mode");
     cfg->client_auth = mode;
+    return LATCH_OK;
+}
+
+latch_err latch_config_enable_legacy_rsa_kx(latch_config *cfg)
+{
+    LATCH_TRY(writable(cfg));
+    LATCH_ENSURE(cfg->prov->rsa_encrypt != NULL && cfg->prov->rsa_decrypt_tls != NULL, LATCH_ERR_UNSUPPORTED,
+                 "the crypto provider has no RSA key transport");
+    cfg->legacy_rsa_kx = true;
     return LATCH_OK;
 }
 

@@ -72,7 +72,19 @@ latch_err latch__conn_peer_alert(latch_conn *c, uint8_t level, uint8_t desc)
     latch_err e;
 
     (void)level;
-    e = LATCH_FAIL(LATCH_ERR_PEER_ALERT, "the peer sent a fatal %s alert (%u)", latch_alert_str(desc), desc);
+    /* A server that asked for a certificate and got none refuses with
+     * certificate_required (TLS 1.3) or handshake_failure (TLS 1.2, RFC
+     * 5246 §7.4.6): tell the user what the alert most likely means. */
+    if (!c->is_server && c->hs != NULL && c->hs->cert_requested && c->hs->chain == NULL &&
+        (desc == LATCH_ALERT_CERTIFICATE_REQUIRED || desc == LATCH_ALERT_HANDSHAKE_FAILURE)) {
+        c->alert_hint = "the server asked for a client certificate and none was configured that fits its request";
+    }
+    if (c->alert_hint != NULL) {
+        e = LATCH_FAIL(LATCH_ERR_PEER_ALERT, "the peer sent a fatal %s alert (%u); %s", latch_alert_str(desc), desc,
+                       c->alert_hint);
+    } else {
+        e = LATCH_FAIL(LATCH_ERR_PEER_ALERT, "the peer sent a fatal %s alert (%u)", latch_alert_str(desc), desc);
+    }
     record_error(c, e);
     c->errinfo.alert = desc;
     c->sent_close = true; /* never answer a fatal alert */
@@ -109,7 +121,8 @@ size_t latch_conn_error_string(const latch_conn *c, char *buf, size_t cap)
         snprintf(alert, sizeof alert, " (sent alert %s)", latch_alert_str(ei->alert));
     }
     if (ei->code == LATCH_ERR_PEER_ALERT) {
-        n = snprintf(buf, cap, "the peer refused the connection%s", alert);
+        n = snprintf(buf, cap, "the peer refused the connection%s%s%s", alert, c->alert_hint != NULL ? ": " : "",
+                     c->alert_hint != NULL ? c->alert_hint : "");
     } else if (ei->detail[0] != '\0') {
         n = snprintf(buf, cap, "%s: %s%s", latch_err_str(ei->code), ei->detail, alert);
     } else {
@@ -270,11 +283,14 @@ latch_err latch__conn_send_ccs(latch_conn *c)
     static const uint8_t one = 1;
     latch_rec_dir clear;
 
-    /* RFC 8446 §5: the compatibility ChangeCipherSpec is never protected. */
+    /* RFC 8446 §5: the compatibility ChangeCipherSpec is never protected;
+     * in TLS 1.2 it travels under the current (initial: null) write state. */
     memset(&clear, 0, sizeof clear);
     clear.mode = LATCH_PROT_NONE;
     LATCH_TRY(send_with(c, &clear, LATCH_CT_CHANGE_CIPHER_SPEC, &one, 1));
-    latch__conn_trace(c, LATCH_TRACE_CCS, true, 0, "ChangeCipherSpec", 1, "middlebox compatibility (RFC 8446 D.4)");
+    latch__conn_trace(c, LATCH_TRACE_CCS, true, 0, "ChangeCipherSpec", 1, "%s",
+                      c->version == LATCH_TLS12 ? "what follows is protected by the new keys (RFC 5246 §7.1)"
+                                                : "middlebox compatibility (RFC 8446 D.4)");
     return LATCH_OK;
 }
 
@@ -307,6 +323,20 @@ latch_err latch__conn_set_keys13(latch_conn *c, bool write, const latch_secret *
     latch_secret_set(write ? &c->wr_secret : &c->rd_secret, secret->b, secret->len);
     latch__conn_trace(c, LATCH_TRACE_KEYS, write, 0, what, 0, "%s keys now protect what this side %s (%s)", what,
                       write ? "sends" : "receives", c->aead->name);
+    return LATCH_OK;
+}
+
+latch_err latch__conn_set_keys12(latch_conn *c, bool write, const uint8_t *key, const uint8_t *iv, size_t iv_len)
+{
+    /* RFC 5246 §7.1: the ChangeCipherSpec record that precedes a read key
+     * change is a record of its own, so no handshake data can straddle it;
+     * check anyway, as for TLS 1.3. */
+    LATCH_ENSURE(write || !latch_hsframe_pending(&c->hsf), LATCH_ERR_NOT_ON_RECORD_BOUNDARY,
+                 "handshake data pending at a ChangeCipherSpec");
+    LATCH_TRY(latch_rec_dir_set12(write ? &c->wr : &c->rd, c->aead, key, iv, iv_len, write));
+    latch__conn_trace(c, LATCH_TRACE_KEYS, write, 0, "session keys", 0,
+                      "the session keys now protect what this side %s (%s)", write ? "sends" : "receives",
+                      c->aead->name);
     return LATCH_OK;
 }
 
@@ -425,7 +455,9 @@ static latch_err handle_ccs(latch_conn *c, latch_rd body)
     LATCH_ENSURE(latch_rd_u8(&body, &v) == LATCH_OK && v == 1 && latch_rd_empty(&body),
                  LATCH_ERR_UNEXPECTED_RECORD, "ChangeCipherSpec must be the single byte 0x01");
     LATCH_ENSURE(!c->handshake_done && c->hs != NULL && !(c->is_server && c->state == 0),
-                 LATCH_ERR_UNEXPECTED_RECORD, "ChangeCipherSpec outside the TLS 1.3 handshake");
+                 LATCH_ERR_UNEXPECTED_RECORD,
+                 c->version == LATCH_TLS12 ? "ChangeCipherSpec after the TLS 1.2 handshake"
+                                           : "ChangeCipherSpec outside the TLS 1.3 handshake");
     latch__conn_trace(c, LATCH_TRACE_CCS, false, 0, "ChangeCipherSpec", 1, "ignored (middlebox compatibility)");
     return LATCH_OK;
 }

@@ -44,6 +44,7 @@ struct latch_conn {
     latch_err err;
     latch_error_info errinfo;
     char err_detail[LATCH_ERR_DETAIL_MAX];
+    const char *alert_hint; /* what a fatal alert received most likely means, or NULL */
 
     /* Record protection, one state per direction. */
     latch_rec_dir rd;
@@ -152,6 +153,14 @@ LATCH_MUST_CHECK latch_err latch__conn_send_alert(latch_conn *c, uint8_t level, 
  */
 LATCH_MUST_CHECK latch_err latch__conn_set_keys13(latch_conn *c, bool write, const latch_secret *secret,
                                                   const char *what);
+
+/**
+ * Install TLS 1.2 AEAD keys for one direction (write = true: what we send):
+ * key[0..aead->key_len) and the fixed IV (4 bytes for AES-GCM, 12 for
+ * ChaCha20-Poly1305).
+ */
+LATCH_MUST_CHECK latch_err latch__conn_set_keys12(latch_conn *c, bool write, const uint8_t *key, const uint8_t *iv,
+                                                  size_t iv_len);
 
 /** Emit a key log line "<label> <client random> <secret>" if key logging is on. */
 void latch__conn_keylog(latch_conn *c, const char *label, const latch_secret *secret);

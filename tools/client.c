@@ -35,7 +35,11 @@ static void usage(FILE *f)
             "                       a client certificate chain and key (repeatable)\n"
             "  --alpn LIST          ALPN protocols to offer, e.g. h2,http/1.1\n"
             "  --tls1.3             TLS 1.3 only\n"
-            "  --ciphers LIST       cipher suites, ':'-separated (IANA or OpenSSL names)\n"
+            "  --tls1.2             TLS 1.2 only (default: TLS 1.3 or 1.2, by negotiation)\n"
+            "  --ciphers LIST       cipher suites, ':'-separated (IANA or OpenSSL names), e.g.\n"
+            "                       TLS_AES_128_GCM_SHA256:ECDHE-ECDSA-AES128-GCM-SHA256\n"
+            "  --legacy-rsa-kx      allow TLS 1.2 RSA key transport (AES128-GCM-SHA256,\n"
+            "                       AES256-GCM-SHA384): no forward secrecy, off by default\n"
             "  --groups LIST        key exchange groups, e.g. x25519:secp256r1\n"
             "  --sigalgs LIST       signature schemes, e.g. ecdsa_secp256r1_sha256\n"
             "  --insecure, -k       do NOT verify the server's certificate (testing only)\n"
@@ -381,7 +385,8 @@ int cmd_client(int argc, char **argv)
             if (latch_conn_session(c, sess, sizeof sess, &n) == LATCH_OK) {
                 sess_len = (long)n;
             } else {
-                fprintf(stderr, "latch client: the server sent no session ticket to resume\n");
+                fprintf(stderr, "latch client: the server gave no session to resume (no ticket; in TLS 1.2, no "
+                                "session id either, or no extended master secret)\n");
             }
             latch_conn_free(c);
             c = NULL;

@@ -52,6 +52,9 @@ int tool_common_opt(tool_opts *o, int argc, char **argv, int *i)
     } else if (strcmp(a, "--tls1.3") == 0 || strcmp(a, "--tls1_3") == 0) {
         o->min_version = o->max_version = LATCH_TLS13;
         return 1;
+    } else if (strcmp(a, "--legacy-rsa-kx") == 0) {
+        o->legacy_rsa_kx = true;
+        return 1;
     } else if (strcmp(a, "--insecure") == 0 || strcmp(a, "-k") == 0) {
         o->insecure = true;
         return 1;
@@ -121,8 +124,23 @@ latch_config *tool_config(const tool_opts *o, bool server)
         tool_err(cmd, "versions", e);
         goto fail;
     }
+    /* Before --ciphers, which accepts the RSA key transport names only after it. */
+    if (o->legacy_rsa_kx) {
+        fprintf(stderr, "latch %s: WARNING: --legacy-rsa-kx: TLS 1.2 RSA key transport is allowed; those sessions "
+                        "have no forward secrecy\n",
+                cmd);
+        if ((e = latch_config_enable_legacy_rsa_kx(cfg)) != LATCH_OK) {
+            tool_err(cmd, "--legacy-rsa-kx", e);
+            goto fail;
+        }
+    }
     if (o->ciphers != NULL && (e = latch_config_set_ciphers(cfg, o->ciphers)) != LATCH_OK) {
+        bool rsa_kx = strstr(latch_last_error()->detail, "RSA key transport") != NULL;
+
         tool_err(cmd, "--ciphers", e);
+        if (rsa_kx) {
+            fprintf(stderr, "latch %s: add --legacy-rsa-kx to allow RSA key transport (no forward secrecy)\n", cmd);
+        }
         goto fail;
     }
     if (o->groups != NULL && (e = latch_config_set_groups(cfg, o->groups)) != LATCH_OK) {
@@ -195,6 +213,17 @@ fail:
     return NULL;
 }
 
+const char *tool_kx_name(const latch_conn *c)
+{
+    if (latch_conn_group(c) != 0) {
+        return latch_group_name(latch_conn_group(c));
+    }
+    if (latch_conn_resumed(c)) {
+        return "no-dhe"; /* TLS 1.3 psk_ke, or a resumed TLS 1.2 session */
+    }
+    return latch_conn_version(c) == LATCH_TLS12 ? "RSA key transport" : "none";
+}
+
 void tool_summary(FILE *f, const latch_conn *c)
 {
     size_t n = latch_conn_peer_cert_count(c);
@@ -203,7 +232,7 @@ void tool_summary(FILE *f, const latch_conn *c)
 
     fprintf(f, "  protocol   %s\n", latch_version_name(latch_conn_version(c)));
     fprintf(f, "  suite      %s\n", latch_suite_name(latch_conn_cipher_suite(c)));
-    fprintf(f, "  group      %s%s\n", latch_group_name(latch_conn_group(c)),
+    fprintf(f, "  group      %s%s\n", tool_kx_name(c),
             latch_conn_hrr(c) ? " (after HelloRetryRequest)" : "");
     if (latch_conn_peer_sigalg(c) != 0) {
         fprintf(f, "  peer sig   %s\n", latch_sigalg_name(latch_conn_peer_sigalg(c)));

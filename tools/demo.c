@@ -1,6 +1,8 @@
 /*
  * latch demo: a complete mutual-TLS handshake between a latch client and a
- * latch server in this process, over memory, drawn step by step.
+ * latch server in this process, over memory, drawn step by step; with
+ * --tls1.2-rsa, the classic TLS 1.2 handshake with RSA key transport
+ * instead, numbered as the textbook description goes.
  */
 #include "tool.h"
 
@@ -72,24 +74,51 @@ static void cleanup_dir(const char *dir)
     rmdir(dir);
 }
 
+/* The classic TLS 1.2 handshake: RSA key transport, server authentication only. */
+static latch_err setup_tls12_rsa(latch_config *ccfg, latch_config *scfg)
+{
+    latch_err e;
+
+    if ((e = latch_config_set_versions(ccfg, LATCH_TLS12, LATCH_TLS12)) != LATCH_OK ||
+        (e = latch_config_set_versions(scfg, LATCH_TLS12, LATCH_TLS12)) != LATCH_OK ||
+        (e = latch_config_enable_legacy_rsa_kx(ccfg)) != LATCH_OK ||
+        (e = latch_config_enable_legacy_rsa_kx(scfg)) != LATCH_OK ||
+        (e = latch_config_set_ciphers(ccfg, "TLS_RSA_WITH_AES_128_GCM_SHA256")) != LATCH_OK) {
+        return e;
+    }
+    return LATCH_OK;
+}
+
 int cmd_demo(int argc, char **argv)
 {
     char dir[] = "/tmp/latch-demo-XXXXXX", a[512], b[512];
     latch_config *ccfg = NULL, *scfg = NULL;
     latch_conn *cli = NULL, *srv = NULL;
+    bool tls12_rsa = false;
     tool_trace tr;
     latch_err e;
     int rc = 1;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("usage: latch demo\n\n"
+            printf("usage: latch demo [--tls1.2-rsa]\n\n"
                    "Mints a throwaway PKI (a CA, a server certificate for localhost, a client\n"
                    "certificate) in a temporary directory, then runs a mutual-TLS 1.3 handshake\n"
                    "between a latch client and a latch server in this process, drawing every\n"
                    "message as a sequence diagram with a line on what it achieves, and sends one\n"
-                   "encrypted message each way.\n");
+                   "encrypted message each way.\n"
+                   "\n"
+                   "  --tls1.2-rsa   instead, the classic TLS 1.2 handshake with RSA key transport\n"
+                   "                 (an RSA PKI, server authentication only), numbered step by step\n"
+                   "                 as the textbook description goes: client hello, server hello,\n"
+                   "                 authentication, premaster secret, private key used, session\n"
+                   "                 keys, client ready, server ready. RSA key transport has no\n"
+                   "                 forward secrecy: latch keeps it off unless asked.\n");
             return 0;
+        }
+        if (strcmp(argv[i], "--tls1.2-rsa") == 0) {
+            tls12_rsa = true;
+            continue;
         }
         fprintf(stderr, "latch demo: unknown option '%s' (see --help)\n", argv[i]);
         return 2;
@@ -98,16 +127,26 @@ int cmd_demo(int argc, char **argv)
         perror("latch demo: mkdtemp");
         return 1;
     }
-    e = latch_pki_generate(dir, LATCH_KEY_ECDSA_P256);
+    e = latch_pki_generate(dir, tls12_rsa ? LATCH_KEY_RSA2048 : LATCH_KEY_ECDSA_P256);
     if (e != LATCH_OK) {
         tool_err("demo", "minting the test PKI", e);
         goto out;
     }
-    printf("latch demo: mutual TLS between a latch client and a latch server, in memory.\n"
-           "A throwaway PKI is in %s: a CA, a server certificate for 'localhost'\n"
-           "and a client certificate, both ECDSA P-256 and issued by the CA.\n",
-           dir);
+    if (tls12_rsa) {
+        printf("latch demo: a TLS 1.2 handshake with RSA key transport, in memory.\n"
+               "A throwaway PKI is in %s: a CA and an RSA-2048 server certificate for\n"
+               "'localhost'. The client makes up the premaster secret and encrypts it with the\n"
+               "server's public key; whoever later steals that key can decrypt this session (no\n"
+               "forward secrecy), which is why latch leaves RSA key transport off by default.\n",
+               dir);
+    } else {
+        printf("latch demo: mutual TLS between a latch client and a latch server, in memory.\n"
+               "A throwaway PKI is in %s: a CA, a server certificate for 'localhost'\n"
+               "and a client certificate, both ECDSA P-256 and issued by the CA.\n",
+               dir);
+    }
     tool_trace_init(&tr, stdout, true);
+    tr.classic = tls12_rsa;
     /* The server: its chain and key, and the CA that issues client certificates. */
     snprintf(a, sizeof a, "%s/server-chain.pem", dir);
     snprintf(b, sizeof b, "%s/server.key", dir);
@@ -117,7 +156,7 @@ int cmd_demo(int argc, char **argv)
     }
     snprintf(a, sizeof a, "%s/ca.pem", dir);
     if ((e = latch_config_load_ca_file(scfg, a)) != LATCH_OK ||
-        (e = latch_config_set_client_auth(scfg, LATCH_CLIENT_AUTH_REQUIRE)) != LATCH_OK ||
+        (!tls12_rsa && (e = latch_config_set_client_auth(scfg, LATCH_CLIENT_AUTH_REQUIRE)) != LATCH_OK) ||
         (e = latch_config_set_trace(scfg, tool_trace_cb, &tr)) != LATCH_OK) {
         tool_err("demo", "server config", e);
         goto out;
@@ -129,7 +168,8 @@ int cmd_demo(int argc, char **argv)
         goto out;
     }
     snprintf(a, sizeof a, "%s/client.pem", dir);
-    if ((e = latch_config_add_cert_file(ccfg, a, b)) != LATCH_OK ||
+    if ((!tls12_rsa && (e = latch_config_add_cert_file(ccfg, a, b)) != LATCH_OK) ||
+        (tls12_rsa && (e = setup_tls12_rsa(ccfg, scfg)) != LATCH_OK) ||
         (e = latch_config_set_alpn(ccfg, "h2,http/1.1")) != LATCH_OK ||
         (e = latch_config_set_alpn(scfg, "http/1.1")) != LATCH_OK ||
         (e = latch_config_set_trace(ccfg, tool_trace_cb, &tr)) != LATCH_OK) {
@@ -179,7 +219,12 @@ int cmd_demo(int argc, char **argv)
     tool_summary(stdout, cli);
     printf("\nThe server's view:\n");
     tool_summary(stdout, srv);
-    printf("\nBoth sides authenticated each other, agreed on keys nobody else has, and closed cleanly.\n");
+    if (tls12_rsa) {
+        printf("\nThe client authenticated the server, both derived the session keys from a premaster\n"
+               "secret only the server's private key could read, and they closed cleanly.\n");
+    } else {
+        printf("\nBoth sides authenticated each other, agreed on keys nobody else has, and closed cleanly.\n");
+    }
     rc = 0;
 out:
     latch_conn_free(cli);

@@ -70,8 +70,10 @@ static void usage(FILE *f)
             "  --verify-client MODE     none, optional or require a client certificate\n"
             "  --alpn LIST              ALPN protocols we accept, in our order of preference\n"
             "  --tls1.3                 TLS 1.3 only\n"
+            "  --tls1.2                 TLS 1.2 only (default: TLS 1.3 or 1.2, by negotiation)\n"
             "  --ciphers LIST --groups LIST --sigalgs LIST\n"
             "                           algorithms, as for latch client\n"
+            "  --legacy-rsa-kx          also accept TLS 1.2 RSA key transport (no forward secrecy)\n"
             "  --early-data             accept 0-RTT early data (up to 16 KiB) from resuming clients\n"
             "  --session-cache          keep sessions in a cache (single-use tickets) instead of\n"
             "                           stateless tickets\n"
@@ -155,8 +157,7 @@ static void report(sconn *sc)
         subj[0] = '\0';
     }
     fprintf(stderr, "latch server: [%s] %s %s %s%s%s%s%s%s%s%s\n", sc->peer, latch_version_name(latch_conn_version(c)),
-            latch_suite_name(latch_conn_cipher_suite(c)), latch_conn_group(c) ? latch_group_name(latch_conn_group(c)) : "no-dhe",
-            latch_conn_resumed(c) ? " resumed" : "",
+            latch_suite_name(latch_conn_cipher_suite(c)), tool_kx_name(c), latch_conn_resumed(c) ? " resumed" : "",
             latch_conn_early_status(c) == LATCH_EARLY_ACCEPTED   ? " early-data=accepted"
             : latch_conn_early_status(c) == LATCH_EARLY_REJECTED ? " early-data=declined"
                                                                  : "",
@@ -180,9 +181,10 @@ static void www_page(sconn *sc, char *out, size_t cap)
     ADD("latch server\n\n");
     ADD("protocol:          %s\n", latch_version_name(latch_conn_version(c)));
     ADD("cipher suite:      %s\n", latch_suite_name(latch_conn_cipher_suite(c)));
-    ADD("key exchange:      %s%s\n", latch_group_name(latch_conn_group(c)),
+    ADD("key exchange:      %s%s\n", tool_kx_name(c),
         latch_conn_hrr(c) ? " (after HelloRetryRequest)" : "");
-    ADD("server signature:  %s\n", latch_sigalg_name(latch_conn_sigalg(c)));
+    ADD("server signature:  %s\n",
+        latch_conn_sigalg(c) != 0 ? latch_sigalg_name(latch_conn_sigalg(c)) : "none (RSA key transport)");
     ADD("ALPN:              %s\n", latch_conn_alpn(c) ? latch_conn_alpn(c) : "(none)");
     ADD("SNI:               %s\n", latch_conn_server_name(c) ? latch_conn_server_name(c) : "(none)");
     if (latch_conn_peer_cert_count(c) > 0 && latch_conn_peer_cert_subject(c, 0, subj, sizeof subj) == LATCH_OK &&

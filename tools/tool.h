@@ -23,6 +23,7 @@ typedef struct tool_opts {
     uint16_t min_version, max_version;
     bool insecure;
     bool trace;
+    bool legacy_rsa_kx;
     const char *verify_client; /* server: optional | require */
 } tool_opts;
 
@@ -32,6 +33,8 @@ int tool_common_opt(tool_opts *o, int argc, char **argv, int *i);
 latch_config *tool_config(const tool_opts *o, bool server);
 /* Print "latch <cmd>: <what>: <latch error text>" for the thread's last error. */
 void tool_err(const char *cmd, const char *what, latch_err e);
+/* The key exchange of a connection: its group, or "RSA key transport" (TLS 1.2). */
+const char *tool_kx_name(const latch_conn *c);
 /* Print the connection summary (version, suite, ..., peer chain, verification). */
 void tool_summary(FILE *f, const latch_conn *c);
 
@@ -39,6 +42,8 @@ void tool_summary(FILE *f, const latch_conn *c);
 typedef struct tool_trace {
     FILE *out;
     bool explain; /* add the one-line "what this achieves" to each step */
+    bool classic; /* also number the steps of the classic TLS 1.2 RSA handshake description */
+    unsigned steps_shown; /* bit n: step n's heading was printed */
     const char *left, *right;
 } tool_trace;
 void tool_trace_init(tool_trace *t, FILE *out, bool explain);

@@ -9,10 +9,12 @@
  * each connection holds a reference, so latch_config_free may be called while
  * connections are still alive).
  *
- * Defaults are secure: TLS 1.3 and 1.2; AEAD suites only; groups x25519,
- * secp256r1, secp384r1; server certificates verified against the system
- * trust store (/etc/ssl/certs/ca-certificates.crt on Debian) unless CA
- * files or directories are configured; no client certificates requested.
+ * Defaults are secure: TLS 1.3 and 1.2 (chosen by version negotiation);
+ * AEAD suites only, and in TLS 1.2 ECDHE only (RSA key transport is off,
+ * see latch_config_enable_legacy_rsa_kx); groups x25519, secp256r1,
+ * secp384r1; server certificates verified against the system trust store
+ * (/etc/ssl/certs/ca-certificates.crt on Debian) unless CA files or
+ * directories are configured; no client certificates requested.
  *
  * Unless stated otherwise, setters return LATCH_OK, LATCH_ERR_CONFIG_FROZEN,
  * LATCH_ERR_INVALID_ARGUMENT (with a detail naming the bad item, see
@@ -107,18 +109,40 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_config_load_system_cas(latch_config *
 /* ---- Protocol policy ------------------------------------------------------ */
 
 /**
- * \brief Allowed protocol versions, LATCH_TLS12 or LATCH_TLS13 each.
+ * \brief Allowed protocol versions, LATCH_TLS12 or LATCH_TLS13 each
+ * (default: both).
+ *
+ * With both, a client offers TLS 1.3 and TLS 1.2 and a server answers a
+ * TLS 1.2-only client in TLS 1.2. The protections of RFC 8446 §4.1.3 apply:
+ * a server that allows TLS 1.3 marks its random when it negotiates TLS 1.2,
+ * and a client that offered TLS 1.3 refuses such a ServerHello
+ * (LATCH_ERR_DOWNGRADE, illegal_parameter): a network attacker cannot push
+ * two TLS 1.3 peers down to TLS 1.2. A server refuses a client that signals
+ * a fallback (TLS_FALLBACK_SCSV, RFC 7507) to below its best version
+ * (LATCH_ERR_INAPPROPRIATE_FALLBACK).
+ *
  * Anything older is never spoken: a peer offering only SSL 3.0, TLS 1.0 or
- * TLS 1.1 is refused with a protocol_version alert.
+ * TLS 1.1 is refused with a protocol_version alert
+ * (LATCH_ERR_PROTOCOL_VERSION, whose detail names the version).
+ *
+ * TLS 1.2 as latch speaks it: AEAD suites only; extended_master_secret
+ * (RFC 7627) offered and accepted; renegotiation_info (RFC 5746) sent and
+ * required of servers, but renegotiation itself is never done: a client
+ * answers a HelloRequest with a no_renegotiation warning, a server refuses
+ * a renegotiating ClientHello with a fatal no_renegotiation alert
+ * (LATCH_ERR_RENEGOTIATION_REFUSED).
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_versions(latch_config *cfg, uint16_t min, uint16_t max);
 
 /**
  * \brief Cipher suites, in order of preference, separated by ':' or ','.
  * Names are IANA ("TLS_AES_128_GCM_SHA256") or OpenSSL
- * ("ECDHE-ECDSA-AES128-GCM-SHA256"), case-insensitive. The TLS 1.2 RSA key
- * transport suites (AES128-GCM-SHA256, AES256-GCM-SHA384) are accepted only
- * after latch_config_enable_legacy_rsa_kx.
+ * ("ECDHE-ECDSA-AES128-GCM-SHA256"), case-insensitive. TLS 1.3 and TLS 1.2
+ * suites may be mixed; each version uses its own, in the order given. The
+ * TLS 1.2 suites: ECDHE-ECDSA-AES128-GCM-SHA256, ECDHE-ECDSA-AES256-GCM-SHA384,
+ * ECDHE-ECDSA-CHACHA20-POLY1305 and the same three with ECDHE-RSA. The TLS
+ * 1.2 RSA key transport suites (AES128-GCM-SHA256, AES256-GCM-SHA384) are
+ * accepted only after latch_config_enable_legacy_rsa_kx.
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_ciphers(latch_config *cfg, const char *list);
 
@@ -127,7 +151,11 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_ciphers(latch_config *cfg,
  * (also "P-256", "prime256v1"), "secp384r1" (also "P-384"), separated by ':'
  * or ','. A client sends key shares for the first two (see
  * latch_config_set_key_shares) and lets the server ask for another by
- * HelloRetryRequest.
+ * HelloRetryRequest. In TLS 1.2 the list also names the curves a client
+ * accepts for a server's ECDSA certificate (RFC 4492 §5.3, RFC 8422): a
+ * latch server picks only a certificate on one of them, and a client that
+ * leaves out its server's curve (say x25519 alone against a P-256
+ * certificate) gets no ECDHE_ECDSA suite.
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_groups(latch_config *cfg, const char *list);
 
@@ -160,6 +188,28 @@ typedef enum latch_client_auth {
 LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_client_auth(latch_config *cfg, latch_client_auth mode);
 
 /**
+ * \brief Allow TLS 1.2 RSA key transport (TLS_RSA_WITH_AES_128_GCM_SHA256 and
+ * TLS_RSA_WITH_AES_256_GCM_SHA384), for legacy peers that know nothing else.
+ *
+ * Off by default: these suites have no forward secrecy (whoever obtains the
+ * server's RSA key later can decrypt recorded sessions). Once enabled, the
+ * two suites of the default list become active, at the lowest preference,
+ * and latch_config_set_ciphers accepts their names (call this first).
+ *
+ * A client encrypts a fresh 48-byte premaster secret to the server's
+ * certificate key, which must be an rsaEncryption key of 2048 to 8192 bits
+ * (else LATCH_ERR_CERT_UNSUPPORTED). A server decrypts it with the
+ * provider's rsa_decrypt_tls, which leaves no padding oracle (RFC 5246
+ * §7.4.7.1, the ROBOT / Bleichenbacher attacks): a malformed premaster is
+ * replaced by a random one in constant time, and the handshake then fails
+ * at the client's Finished record (bad_record_mac) exactly as a forged
+ * Finished does, with the same code, alert and timing.
+ * \return LATCH_OK, LATCH_ERR_CONFIG_FROZEN, LATCH_ERR_UNSUPPORTED (the
+ * provider has no RSA key transport).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_enable_legacy_rsa_kx(latch_config *cfg);
+
+/**
  * \brief INSECURE, for testing only: a client accepts any server certificate
  * (chain, validity, usage and name are not checked). The CertificateVerify
  * signature is still checked, so the peer must hold the certificate's key;
@@ -189,6 +239,17 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_tickets(latch_config *cfg,
 /**
  * \brief Server: where sessions live (see latch_session_store); cache_size
  * bounds the cache (default 1024 sessions; the oldest goes first).
+ *
+ * TLS 1.2 (RFC 5246 §7.3 abbreviated handshakes): with tickets, a client
+ * that sends the session_ticket extension gets a NewSessionTicket (RFC 5077)
+ * sealed like the TLS 1.3 ones, valid for the ticket lifetime; with the
+ * cache, each session gets a random 32-byte session id and stays in the
+ * cache for the ticket lifetime (a TLS 1.2 session id may be resumed more
+ * than once). Either way only sessions made with extended_master_secret
+ * (RFC 7627) are resumable, a client that offers one without it is refused
+ * (handshake_failure, RFC 7627 §5.3), a session resumes only for the same
+ * server name (RFC 6066 §3), and servers that ask for client certificates
+ * neither issue nor resume sessions.
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_session_store(latch_config *cfg, latch_session_store mode,
                                                                     size_t cache_size);

@@ -80,6 +80,13 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_conn_set_session(latch_conn *c, const
  * newest ticket the server sent). The bytes contain the resumption secret:
  * store them as carefully as a password. Sessions arrive after the
  * handshake (TLS 1.3 NewSessionTicket), so read some data first.
+ *
+ * TLS 1.2: the session exists as soon as the handshake completes, if the
+ * server gave it a session id or a ticket (RFC 5077) and the handshake used
+ * extended_master_secret (RFC 7627: sessions without it are never kept or
+ * offered). latch_conn_set_session offers it again (the ticket, or the
+ * session id) to a server of the same name, for a cipher suite still
+ * configured; a resumed connection can export its session again.
  * \param len receives the length (also on LATCH_ERR_BUFFER_TOO_SMALL).
  * \return LATCH_OK; LATCH_ERR_BAD_STATE (no ticket received yet);
  * LATCH_ERR_BUFFER_TOO_SMALL.
@@ -241,11 +248,16 @@ LATCH_API bool latch_conn_is_server(const latch_conn *c);
 LATCH_API uint16_t latch_conn_version(const latch_conn *c);
 /** \brief The IANA cipher suite once known, else 0. */
 LATCH_API uint16_t latch_conn_cipher_suite(const latch_conn *c);
-/** \brief The key exchange group, else 0. */
+/** \brief The key exchange group, else 0 (also for TLS 1.2 RSA key transport, which has none). */
 LATCH_API uint16_t latch_conn_group(const latch_conn *c);
-/** \brief The signature scheme the server signed with (the client's, on a server, if any). */
+/**
+ * \brief The signature scheme the peer signed with, else 0: on a client the
+ * server's (its CertificateVerify in TLS 1.3, its ServerKeyExchange in TLS
+ * 1.2; none with RSA key transport), on a server the client's
+ * CertificateVerify, if it sent a certificate.
+ */
 LATCH_API uint16_t latch_conn_peer_sigalg(const latch_conn *c);
-/** \brief The signature scheme this endpoint signed with, else 0. */
+/** \brief The signature scheme this endpoint signed with (same messages), else 0. */
 LATCH_API uint16_t latch_conn_sigalg(const latch_conn *c);
 /** \brief The ALPN protocol agreed, or NULL. */
 LATCH_API const char *latch_conn_alpn(const latch_conn *c);

@@ -225,6 +225,38 @@ struct latch_provider {
     const latch_sig_alg *const *sig;
     /** Describe a key (type, curve, size). */
     LATCH_MUST_CHECK latch_err (*pkey_info)(const latch_pkey *key, latch_pkey_info *info);
+
+    /*
+     * RSA key transport (TLS 1.2 TLS_RSA_WITH_* suites, RFC 5246 §7.4.7.1).
+     * Both may be NULL: latch then never negotiates those suites.
+     */
+
+    /**
+     * Client: encrypt msg[0..len) (the 48-byte premaster secret) to an
+     * rsaEncryption public key with RSAES-PKCS1-v1_5, writing the ciphertext
+     * (as long as the modulus) to out[0..cap) and its length to *out_len.
+     * The padding's randomness may come from the implementation's own
+     * generator rather than random() (libcrypto's, for the OpenSSL provider).
+     * \return LATCH_OK; INVALID_ARGUMENT for a key that is not rsaEncryption;
+     *         BUFFER_TOO_SMALL; CRYPTO.
+     */
+    LATCH_MUST_CHECK latch_err (*rsa_encrypt)(const latch_pkey *key, const uint8_t *msg, size_t len, uint8_t *out,
+                                              size_t cap, size_t *out_len);
+
+    /**
+     * Server: decrypt an EncryptedPreMasterSecret as RFC 5246 §7.4.7.1
+     * requires, leaving no Bleichenbacher oracle. premaster[0..48) receives
+     * the decrypted value if the PKCS #1 v1.5 padding is valid, the
+     * plaintext is 48 bytes and starts with client_version (the version the
+     * client offered in its ClientHello); otherwise 48 random bytes. The
+     * choice is made in constant time and the return value does not reveal
+     * it: LATCH_OK whatever the ciphertext holds, including a ciphertext of
+     * the wrong length. Failures are only for causes independent of the
+     * ciphertext: INVALID_ARGUMENT (not an rsaEncryption private key),
+     * NO_MEMORY, RANDOM.
+     */
+    LATCH_MUST_CHECK latch_err (*rsa_decrypt_tls)(const latch_pkey *key, const uint8_t *enc, size_t enc_len,
+                                                  uint16_t client_version, uint8_t premaster[48]);
 };
 
 /**

@@ -1,6 +1,7 @@
 /*
- * The client: its state table and the TLS 1.3 handlers (RFC 8446 §2 and
- * Appendix A.1).
+ * The client: its state table, the ClientHello for both versions, and the
+ * TLS 1.3 handlers (RFC 8446 §2 and Appendix A.1). A TLS 1.2 ServerHello is
+ * handed to client12.c, whose edges complete the table.
  *
  *                      START --send ClientHello--> WAIT_SH
  *   WAIT_SH     --HelloRetryRequest / send ClientHello2--> WAIT_SH
@@ -25,8 +26,16 @@
 
 
 static const char *const state_names[C__COUNT] = {
-    "START", "WAIT_SH", "WAIT_EE", "WAIT_CERT_CR", "WAIT_CERT", "WAIT_CV", "WAIT_FINISHED", "CONNECTED",
+    "START",          "WAIT_SH",           "WAIT_EE",          "WAIT_CERT_CR",    "WAIT_CERT",
+    "WAIT_CV",        "WAIT_FINISHED",     "CONNECTED",        "1.2 WAIT_CERT",   "1.2 WAIT_SKE",
+    "1.2 WAIT_CR_DONE", "1.2 WAIT_DONE",   "1.2 WAIT_NST",     "1.2 WAIT_CCS",    "1.2 WAIT_FINISHED",
+    "1.2 CONNECTED",  "1.2 RESUME_WAIT_NST", "1.2 RESUME_WAIT_CCS", "1.2 RESUME_WAIT_FINISHED",
 };
+
+static bool offers(const latch_hs *hs, uint16_t version)
+{
+    return latch__u16_in(hs->offered_versions, hs->n_offered_versions, version);
+}
 
 /* Extensions we may have offered, by LATCH_X bit, filled as the ClientHello is built. */
 static uint32_t offered_mask(const latch_conn *c)
@@ -47,6 +56,10 @@ static uint32_t offered_mask(const latch_conn *c)
     }
     if (hs->early_offered) {
         m |= LATCH_XBIT(LATCH_X_EARLY_DATA);
+    }
+    if (offers(hs, LATCH_TLS12)) {
+        m |= LATCH_XBIT(LATCH_X_EXTENDED_MASTER_SECRET) | LATCH_XBIT(LATCH_X_RENEGOTIATION_INFO) |
+             LATCH_XBIT(LATCH_X_EC_POINT_FORMATS) | LATCH_XBIT(LATCH_X_SESSION_TICKET);
     }
     return m;
 }
@@ -77,8 +90,22 @@ static latch_err build_client_hello(latch_conn *c, latch_wr *w, const void *arg)
     ch.session_id_len = hs->session_id_len;
     ch.suites = hs->offered_suites;
     ch.n_suites = hs->n_offered_suites;
-    ch.versions = hs->offered_versions;
-    ch.n_versions = hs->n_offered_versions;
+    /* A TLS 1.2-only ClientHello is a plain one: no supported_versions
+     * (RFC 8446 §4.2.1 makes it the TLS 1.3 marker), key_share or PSK modes. */
+    if (offers(hs, LATCH_TLS13)) {
+        ch.versions = hs->offered_versions;
+        ch.n_versions = hs->n_offered_versions;
+        ch.key_share_ext = true;
+        ch.psk_modes = psk_modes;
+        ch.n_psk_modes = sizeof psk_modes;
+    }
+    /* RFC 7627, RFC 5746, RFC 8422 §5.1.2, RFC 5077: the TLS 1.2 extensions. */
+    ch.tls12 = offers(hs, LATCH_TLS12);
+    if (hs->offer12 && c->session->ticket_len > 0) {
+        /* RFC 5077 §3.2: the ticket to resume, in session_ticket. */
+        ch.session_ticket = c->session->ticket;
+        ch.session_ticket_len = c->session->ticket_len;
+    }
     ch.groups = cfg->groups;
     ch.n_groups = cfg->n_groups;
     for (size_t i = 0; i < hs->n_shares; i++) {
@@ -87,7 +114,6 @@ static latch_err build_client_hello(latch_conn *c, latch_wr *w, const void *arg)
     }
     ch.shares = shares;
     ch.n_shares = hs->n_shares;
-    ch.key_share_ext = true;
     ch.sigalgs = cfg->sigalgs;
     ch.n_sigalgs = cfg->n_sigalgs;
     ch.server_name = hs->sni_sent ? c->server_name : NULL;
@@ -95,8 +121,6 @@ static latch_err build_client_hello(latch_conn *c, latch_wr *w, const void *arg)
         ch.alpn_wire = cfg->alpn_wire;
         ch.alpn_len = cfg->alpn_len;
     }
-    ch.psk_modes = psk_modes;
-    ch.n_psk_modes = sizeof psk_modes;
     ch.cookie = hs->cookie;
     ch.cookie_len = hs->cookie_len;
     ch.grease = hs->grease[0];
@@ -104,7 +128,7 @@ static latch_err build_client_hello(latch_conn *c, latch_wr *w, const void *arg)
     ch.no_grease_share = c->did_hrr;
     ch.early_data = hs->early_offered;
     /* A client with certificates lets the server ask for one later (§4.2.6). */
-    ch.post_handshake_auth = cfg->n_chains > 0;
+    ch.post_handshake_auth = cfg->n_chains > 0 && offers(hs, LATCH_TLS13);
     if (hs->psk_session == NULL) {
         return latch_client_hello_build(w, &ch);
     }
@@ -267,8 +291,6 @@ latch_err latch__client_init(latch_conn *c, const char *server_name)
             c->server_name[strlen(c->server_name) - 1] = '\0';
         }
     }
-    LATCH_ENSURE(cfg->max_version == LATCH_TLS13, LATCH_ERR_UNSUPPORTED,
-                 "this build of latch speaks TLS 1.3 only as a client; allow TLS 1.3");
     c->client_pending = true;
     return LATCH_OK;
 }
@@ -320,27 +342,54 @@ latch_err latch__client_start(latch_conn *c)
     c->client_pending = false;
     LATCH_TRY(latch__hs_new(c));
     hs = c->hs;
-    hs->offered_versions[0] = LATCH_TLS13;
-    hs->n_offered_versions = 1;
+    /* supported_versions lists the newest first (RFC 8446 §4.2.1). */
+    if (cfg->max_version >= LATCH_TLS13) {
+        hs->offered_versions[hs->n_offered_versions++] = LATCH_TLS13;
+    }
+    if (cfg->min_version <= LATCH_TLS12) {
+        hs->offered_versions[hs->n_offered_versions++] = LATCH_TLS12;
+    }
     for (size_t i = 0; i < cfg->n_suites; i++) {
         const latch_suite *s = latch_suite_by_id(cfg->suites[i]);
 
-        if (s != NULL && s->version == LATCH_TLS13 && latch_provider_aead(c->prov, s->aead) != NULL) {
-            hs->offered_suites[hs->n_offered_suites++] = s->id;
+        if (s == NULL || !offers(hs, s->version) || latch_provider_aead(c->prov, s->aead) == NULL) {
+            continue;
         }
+        /* RSA key transport only when switched on and the provider has it. */
+        if (s->kx == LATCH_SUITE_KX_RSA && (!cfg->legacy_rsa_kx || c->prov->rsa_encrypt == NULL)) {
+            continue;
+        }
+        hs->offered_suites[hs->n_offered_suites++] = s->id;
     }
-    LATCH_ENSURE(hs->n_offered_suites > 0, LATCH_ERR_NO_SHARED_CIPHER, "no TLS 1.3 cipher suite is configured");
+    LATCH_ENSURE(hs->n_offered_suites > 0, LATCH_ERR_NO_SHARED_CIPHER,
+                 "no cipher suite of the allowed versions is configured");
     LATCH_TRY(c->prov->random(c->prov->rng, c->client_random, 32));
-    /* RFC 8446 D.4: middlebox compatibility mode, a fresh 32-byte session id. */
-    hs->session_id_len = 32;
-    LATCH_TRY(c->prov->random(c->prov->rng, hs->session_id, 32));
+    hs->offer12 = latch__client12_can_offer(c);
+    if (hs->offer12 && c->session->ticket_len == 0) {
+        /* RFC 5246 §7.4.1.2: the id of the session to resume (RFC 8446
+         * D.4 lets it double as the TLS 1.3 compatibility id). */
+        memcpy(hs->session_id, c->session->sid, c->session->sid_len);
+        hs->session_id_len = c->session->sid_len;
+    } else if (offers(hs, LATCH_TLS13) || hs->offer12) {
+        /* RFC 8446 D.4: middlebox compatibility mode, a fresh 32-byte
+         * session id; with a TLS 1.2 ticket, RFC 5077 §3.4's random id that
+         * a server echoes when it accepts the ticket. */
+        hs->session_id_len = 32;
+        hs->compat_sid = !hs->offer12;
+        LATCH_TRY(c->prov->random(c->prov->rng, hs->session_id, 32));
+    }
+    /* A TLS 1.2 CertificateVerify signs the handshake messages: keep them
+     * if we might have to send one. */
+    hs->keep_msgs = offers(hs, LATCH_TLS12) && cfg->n_chains > 0;
     /* RFC 8701: two distinct GREASE values 0x?A?A. */
     LATCH_TRY(c->prov->random(c->prov->rng, gr, 2));
     hs->grease[0] = (uint16_t)(0x0A0A | ((gr[0] & 0xF0) << 8) | (gr[0] & 0xF0));
     hs->grease[1] = (uint16_t)(0x0A0A | (((gr[0] + 0x10) & 0xF0) << 8) | ((gr[0] + 0x10) & 0xF0));
     hs->sni_sent = c->server_name[0] != '\0' && !is_ip_literal(c->server_name);
     hs->alpn_offered = cfg->alpn_len > 0;
-    for (size_t i = 0; i < cfg->n_groups && hs->n_shares < cfg->key_shares && i < LATCH_HS_MAX_SHARES; i++) {
+    for (size_t i = 0; offers(hs, LATCH_TLS13) && i < cfg->n_groups && hs->n_shares < cfg->key_shares &&
+                       i < LATCH_HS_MAX_SHARES;
+         i++) {
         hs->share_groups[hs->n_shares++] = cfg->groups[i];
     }
     choose_psk(c);
@@ -430,9 +479,10 @@ static latch_err client_hrr(latch_conn *c, const latch_server_hello *sh, const l
     LATCH_ENSURE(group != 0 || hs->cookie != NULL, LATCH_ERR_ILLEGAL_PARAMETER,
                  "HelloRetryRequest asks for nothing new");
     LATCH_TRY(use_suite(c, s));
+    latch__hs_drop_msgs(c); /* TLS 1.3 from here on */
     /* §4.4.1: ClientHello1 becomes message_hash(Hash(ClientHello1)). */
     LATCH_TRY(latch_transcript_hrr(&hs->th));
-    LATCH_TRY(latch_transcript_add(&hs->th, m->whole.p, m->whole.len));
+    LATCH_TRY(latch__hs_transcript_add(c, m->whole.p, m->whole.len));
     c->did_hrr = true;
     hs->hrr_suite = s->id;
     hs->hrr_group = group;
@@ -513,7 +563,8 @@ static latch_err client_sh13(latch_conn *c, const latch_server_hello *sh, const 
     LATCH_ENSURE(idx < hs->n_shares, LATCH_ERR_ILLEGAL_PARAMETER,
                  "ServerHello's key share is for a group we sent no share for");
     LATCH_TRY(use_suite(c, s));
-    LATCH_TRY(latch_transcript_add(&hs->th, m->whole.p, m->whole.len));
+    latch__hs_drop_msgs(c); /* TLS 1.3 from here on */
+    LATCH_TRY(latch__hs_transcript_add(c, m->whole.p, m->whole.len));
     memcpy(c->server_random, sh->random, 32);
     c->version = LATCH_TLS13;
     c->group = share.group;
@@ -538,6 +589,7 @@ static latch_err client_sh13(latch_conn *c, const latch_server_hello *sh, const 
 
 static latch_err client_sh(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 {
+    latch_hs *hs = c->hs;
     latch_server_hello sh;
     uint16_t v;
 
@@ -545,20 +597,41 @@ static latch_err client_sh(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     if (latch_exts_has(&sh.exts, LATCH_X_SUPPORTED_VERSIONS)) {
         LATCH_TRY(latch_ext_versions_sh_parse(sh.exts.data[LATCH_X_SUPPORTED_VERSIONS], &v));
         /* RFC 8446 §4.2.1: a version we did not offer, or below 1.3, is illegal here. */
-        LATCH_ENSURE(v == LATCH_TLS13, LATCH_ERR_ILLEGAL_PARAMETER,
+        LATCH_ENSURE(v == LATCH_TLS13 && offers(hs, LATCH_TLS13), LATCH_ERR_ILLEGAL_PARAMETER,
                      "ServerHello.supported_versions selects a version we did not offer");
         LATCH_ENSURE(sh.legacy_version == LATCH_TLS12, LATCH_ERR_ILLEGAL_PARAMETER,
                      "a TLS 1.3 ServerHello must carry legacy_version 0x0303");
         return sh.is_hrr ? client_hrr(c, &sh, m, next) : client_sh13(c, &sh, m, next);
     }
-    /* RFC 8446 §4.1.3: a TLS 1.3 client that gets an older ServerHello checks
-     * the downgrade sentinel before anything else. */
-    if (memcmp(sh.random + 24, "DOWNGRD", 7) == 0 && (sh.random[31] == 0 || sh.random[31] == 1)) {
-        return LATCH_FAIL(LATCH_ERR_DOWNGRADE, "the server supports TLS 1.3 but was made to answer with %s",
+    /* RFC 8446 §4.1.3: a client that offered TLS 1.3 and gets an older
+     * ServerHello checks the downgrade sentinel before anything else:
+     * "DOWNGRD" then 01 (TLS 1.2) or 00 (older). A TLS 1.2-only client
+     * never offered 1.3, so a 1.3-capable server rightly set it. */
+    if (offers(hs, LATCH_TLS13) && memcmp(sh.random + 24, "DOWNGRD", 7) == 0 &&
+        (sh.random[31] == 0 || sh.random[31] == 1)) {
+        return LATCH_FAIL(LATCH_ERR_DOWNGRADE,
+                          "the server supports TLS 1.3 but answered with %s: someone removed TLS 1.3 from our offer",
                           latch_version_name(sh.legacy_version));
     }
-    return LATCH_FAIL(LATCH_ERR_PROTOCOL_VERSION, "the server chose %s; latch requires TLS 1.3 here",
-                      latch_version_name(sh.legacy_version));
+    if (sh.legacy_version < LATCH_TLS12) {
+        return LATCH_FAIL(LATCH_ERR_PROTOCOL_VERSION,
+                          "the server chose %s; latch refuses SSL 3.0, TLS 1.0 and TLS 1.1",
+                          latch_version_name(sh.legacy_version));
+    }
+    LATCH_ENSURE(sh.legacy_version == LATCH_TLS12, LATCH_ERR_PROTOCOL_VERSION,
+                 "the ServerHello names a version above TLS 1.2 without supported_versions");
+    if (!offers(hs, LATCH_TLS12)) {
+        return LATCH_FAIL(LATCH_ERR_PROTOCOL_VERSION,
+                          "the server chose TLS 1.2, which this configuration does not allow (TLS 1.3 only)");
+    }
+    /* RFC 8446 §4.1.3: "a client MUST abort with illegal_parameter if
+     * legacy_session_id_echo" does not match; a TLS 1.2 server that echoes
+     * our random compatibility id pretends to resume a session we never had. */
+    LATCH_ENSURE(!(hs->compat_sid && sh.session_id.len == hs->session_id_len &&
+                   memcmp(sh.session_id.p, hs->session_id, hs->session_id_len) == 0),
+                 LATCH_ERR_ILLEGAL_PARAMETER, "the TLS 1.2 server echoed our random TLS 1.3 compatibility session id");
+    destroy_shares(c); /* TLS 1.3 key shares are no use in TLS 1.2 */
+    return latch__client12_sh(c, &sh, m, next);
 }
 
 /* ---- EncryptedExtensions ----------------------------------------------------------- */
@@ -588,20 +661,26 @@ static latch_err client_ee(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
                           c->early == LATCH_EARLY_ACCEPTED ? "accepted" : "declined");
     }
     if (latch_exts_has(&ee.exts, LATCH_X_ALPN)) {
-        latch_rd proto, it = latch_rd_make(c->cfg->alpn_wire, c->cfg->alpn_len), ours;
-        bool found = false;
-
-        LATCH_TRY(latch_ext_alpn_parse_one(ee.exts.data[LATCH_X_ALPN], &proto));
-        while (latch_ext_alpn_next(&it, &ours)) {
-            found = found || (ours.len == proto.len && memcmp(ours.p, proto.p, proto.len) == 0);
-        }
-        /* RFC 7301 §3.2: the server's choice must be one we offered. */
-        LATCH_ENSURE(found, LATCH_ERR_ILLEGAL_PARAMETER, "the server chose an ALPN protocol we did not offer");
-        memcpy(c->alpn, proto.p, proto.len);
-        c->alpn[proto.len] = '\0';
+        LATCH_TRY(latch__client_take_alpn(c, ee.exts.data[LATCH_X_ALPN]));
     }
     /* A resumed handshake authenticates with the PSK: no certificates. */
     *next = c->resumed ? C13_WAIT_FINISHED : C13_WAIT_CERT_CR;
+    return LATCH_OK;
+}
+
+latch_err latch__client_take_alpn(latch_conn *c, latch_rd data)
+{
+    latch_rd proto, it = latch_rd_make(c->cfg->alpn_wire, c->cfg->alpn_len), ours;
+    bool found = false;
+
+    LATCH_TRY(latch_ext_alpn_parse_one(data, &proto));
+    while (latch_ext_alpn_next(&it, &ours)) {
+        found = found || (ours.len == proto.len && memcmp(ours.p, proto.p, proto.len) == 0);
+    }
+    /* RFC 7301 §3.2: the server's choice must be one we offered. */
+    LATCH_ENSURE(found, LATCH_ERR_ILLEGAL_PARAMETER, "the server chose an ALPN protocol we did not offer");
+    memcpy(c->alpn, proto.p, proto.len);
+    c->alpn[proto.len] = '\0';
     return LATCH_OK;
 }
 
@@ -751,7 +830,9 @@ static latch_err client_key_update(latch_conn *c, const latch_hs_msg *m, uint8_t
 #define HS LATCH_CT_HANDSHAKE
 
 static const latch_hs_edge edges[] = {
-    {C_WAIT_SH, HS, LATCH_HS_SERVER_HELLO, client_sh, LATCH_S(C_WAIT_SH) | LATCH_S(C13_WAIT_EE),
+    {C_WAIT_SH, HS, LATCH_HS_SERVER_HELLO, client_sh,
+     LATCH_S(C_WAIT_SH) | LATCH_S(C13_WAIT_EE) | LATCH_S(C12_WAIT_CERT) | LATCH_S(C12_RESUME_WAIT_NST) |
+         LATCH_S(C12_RESUME_WAIT_CCS),
      LATCH_HSF_OWN_TRANSCRIPT},
     {C13_WAIT_EE, HS, LATCH_HS_ENCRYPTED_EXTENSIONS, client_ee, LATCH_S(C13_WAIT_CERT_CR) | LATCH_S(C13_WAIT_FINISHED),
      0},
@@ -772,10 +853,10 @@ const latch_hs_table latch__client_table = {
     "client",
     edges,
     sizeof edges / sizeof edges[0],
-    NULL,
-    0,
+    latch__client_edges12,
+    LATCH_CLIENT_EDGES12,
     state_names,
     C__COUNT,
-    LATCH_S(C13_CONNECTED),
+    LATCH_S(C13_CONNECTED) | LATCH_S(C12_CONNECTED),
     LATCH_PROOF_CERT | LATCH_PROOF_CV | LATCH_PROOF_FIN,
 };

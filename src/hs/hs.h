@@ -21,6 +21,7 @@
 #define LATCH_HS_H
 
 #include "conn.h"
+#include "hs/keysched12.h"
 
 /* Edge flags. */
 #define LATCH_HSF_END_OF_RECORD 0x01u /* a key change follows: the message must end its record */
@@ -51,13 +52,19 @@ typedef struct latch_hs_table {
     const char *const *state_names; /* indexed by state */
     size_t n_states;
     uint64_t connected; /* states in which the handshake is complete */
-    uint8_t required_proofs13; /* proofs that must hold on entering a connected state */
+    uint8_t required_proofs13; /* proofs that must hold on entering a TLS 1.3 connected state */
 } latch_hs_table;
 
 #define LATCH_S(s) (UINT64_C(1) << (s))
 
 extern const latch_hs_table latch__client_table;
 extern const latch_hs_table latch__server_table;
+
+/* The TLS 1.2 edges (client12.c, server12.c), the edges12 of the tables. */
+#define LATCH_CLIENT_EDGES12 12
+#define LATCH_SERVER_EDGES12 8
+extern const latch_hs_edge latch__client_edges12[LATCH_CLIENT_EDGES12];
+extern const latch_hs_edge latch__server_edges12[LATCH_SERVER_EDGES12];
 
 /** Dispatch one handshake-layer message (or a TLS 1.2 ChangeCipherSpec). */
 LATCH_MUST_CHECK latch_err latch__hs_dispatch(latch_conn *c, uint8_t content_type, const latch_hs_msg *m);
@@ -120,6 +127,35 @@ struct latch_hs {
     size_t cr_context_len;
     latch_session psk_accepted; /* server: the session a PSK resumed */
     int psk_index;              /* its place in the client's list, -1 if none */
+
+    /* TLS 1.2 (client12.c, server12.c, tls12.c). */
+    latch_secret master;    /* master_secret */
+    latch_keys12 keys;      /* write keys and IVs, until both directions are installed */
+    bool ems;               /* extended_master_secret negotiated (RFC 7627) */
+    bool ticket_expected;   /* client: the server will send a NewSessionTicket */
+    bool compat_sid;        /* client: session_id is a random TLS 1.3 compatibility one */
+    bool client_cert;       /* server: the client sent a certificate (a CertificateVerify follows) */
+    uint16_t client_version; /* server: ClientHello.legacy_version, for the RSA premaster check */
+    uint16_t kx_group;      /* ECDHE group of the ServerKeyExchange */
+    latch_kx_key *kx_key;   /* server: its ECDHE key until the ClientKeyExchange */
+    uint8_t peer_point[LATCH_KX_MAX_PUB]; /* client: the server's ECDHE public key */
+    size_t peer_point_len;
+    /* The handshake messages themselves, kept while a TLS 1.2
+     * CertificateVerify may have to be signed or checked: RFC 5246 §7.4.8
+     * signs handshake_messages, and the provider signs messages, not
+     * digests (this also serves Ed25519, which has no pre-hash). */
+    uint8_t *msgs;
+    size_t msgs_len, msgs_cap;
+    bool keep_msgs;
+    /* TLS 1.2 sessions (RFC 5246 §7.3 session IDs, RFC 5077 tickets). */
+    bool offer12;           /* client: c->session (TLS 1.2) is offered */
+    bool issue_ticket;      /* server: a NewSessionTicket goes before our ChangeCipherSpec */
+    uint8_t sid12[32];      /* the session id of this TLS 1.2 session (client: the server's; server: ours) */
+    uint8_t sid12_len;
+    uint8_t ticket12[LATCH_TICKET_MAX]; /* client: the ticket received */
+    uint16_t ticket12_len;
+    uint32_t ticket12_hint; /* its ticket_lifetime_hint */
+    bool ticket12_received;
 };
 
 /** Client: check and keep the server name; the ClientHello waits for first use. */
@@ -142,6 +178,15 @@ void latch__hs_free(latch_conn *c);
 typedef latch_err (*latch_hs_builder)(latch_conn *c, latch_wr *w, const void *arg);
 LATCH_MUST_CHECK latch_err latch__hs_send(latch_conn *c, uint8_t type, latch_hs_builder build, const void *arg,
                                           bool no_transcript);
+
+/**
+ * Add a whole handshake message to the transcript and, while hs->keep_msgs,
+ * to hs->msgs. Every message of the handshake goes through here.
+ */
+LATCH_MUST_CHECK latch_err latch__hs_transcript_add(latch_conn *c, const uint8_t *msg, size_t len);
+
+/** Stop keeping handshake messages and free them. */
+void latch__hs_drop_msgs(latch_conn *c);
 
 /** Protect everything in hs->out under the current write keys and queue it. */
 LATCH_MUST_CHECK latch_err latch__hs_flush(latch_conn *c);
@@ -169,6 +214,41 @@ LATCH_MUST_CHECK latch_err latch__tls13_send_key_update(latch_conn *c, bool requ
 /** Verify the peer chain in c->peer against the config, recording c->verify_result. */
 LATCH_MUST_CHECK latch_err latch__verify_peer(latch_conn *c, bool peer_is_client);
 
+/* Shared TLS 1.2 pieces (tls12.c). */
+/** The client's ServerHello handler for a TLS 1.2 ServerHello (client12.c). */
+LATCH_MUST_CHECK latch_err latch__client12_sh(latch_conn *c, const latch_server_hello *sh, const latch_hs_msg *m,
+                                              uint8_t *next);
+/** The server's ClientHello handler once TLS 1.2 is chosen (server12.c). */
+LATCH_MUST_CHECK latch_err latch__server12_ch(latch_conn *c, const latch_client_hello *ch, const latch_hs_msg *m,
+                                              uint8_t *next);
+/** Client: whether c->session can be offered for TLS 1.2 resumption. */
+bool latch__client12_can_offer(const latch_conn *c);
+/** Whether a certificate key may authenticate a TLS 1.2 suite (type, and
+ *  RSA size for key transport); on false *why names the reason. */
+bool latch__tls12_key_fits_suite(const latch_suite *s, latch_pkey_info key, const char **why);
+/** Send a Certificate in the TLS 1.2 form (chain NULL: an empty one). */
+LATCH_MUST_CHECK latch_err latch__tls12_send_cert(latch_conn *c, const latch_chain *chain);
+/** Receive a TLS 1.2 Certificate into c->peer and verify it. */
+LATCH_MUST_CHECK latch_err latch__tls12_recv_cert(latch_conn *c, const latch_hs_msg *m, bool *empty);
+/** master_secret (or the extended one) from the premaster, then the keys. */
+LATCH_MUST_CHECK latch_err latch__tls12_master(latch_conn *c, const uint8_t *pms, size_t pms_len);
+/** Sign hs->msgs[0..len) for a CertificateVerify and send it. */
+LATCH_MUST_CHECK latch_err latch__tls12_send_cv(latch_conn *c, const latch_chain *chain, uint16_t scheme);
+/** Check a CertificateVerify over hs->msgs, before this message. */
+LATCH_MUST_CHECK latch_err latch__tls12_recv_cv(latch_conn *c, const latch_hs_msg *m);
+/** Flush the flight, send ChangeCipherSpec, switch to the new write keys,
+ *  send Finished and flush it. */
+LATCH_MUST_CHECK latch_err latch__tls12_send_ccs_finished(latch_conn *c);
+/** A ChangeCipherSpec from the peer: check it and switch to its keys. */
+LATCH_MUST_CHECK latch_err latch__tls12_recv_ccs(latch_conn *c, const latch_hs_msg *m);
+/** Check the peer's Finished (against hs->th_prior). */
+LATCH_MUST_CHECK latch_err latch__tls12_verify_finished(latch_conn *c, const latch_hs_msg *m);
+
+/** The ALPN answer of a server (EncryptedExtensions or a TLS 1.2 ServerHello), checked against our offer. */
+LATCH_MUST_CHECK latch_err latch__client_take_alpn(latch_conn *c, latch_rd data);
+/** The server's ALPN choice: our first protocol the client offered; empty if none. */
+LATCH_MUST_CHECK latch_err latch__server_pick_alpn(latch_conn *c, const latch_client_hello *ch, latch_rd *alpn);
+
 /* Negotiation helpers (negotiate.c). */
 /** Can `chain`'s key sign with `scheme` in TLS 1.3? */
 bool latch__sig_fits_key(const latch_sig_alg *alg, latch_pkey_info info, bool tls13);
@@ -177,11 +257,20 @@ bool latch__sig_fits_key(const latch_sig_alg *alg, latch_pkey_info info, bool tl
  * fits the key, and that the version permits; 0 if none.
  */
 uint16_t latch__pick_sigalg(const latch_conn *c, latch_u16s peer, latch_pkey_info key, bool tls13);
+/**
+ * A client's certificate for a CertificateRequest: the first configured
+ * chain whose key can sign with a scheme in sigalgs (and ours), whose key
+ * type is in cert_types (TLS 1.2; an empty view: no constraint) and, when
+ * cas (a DistinguishedName list body) is not empty, that one of those CAs
+ * issued. NULL if none; *scheme receives the scheme.
+ */
+const latch_chain *latch__pick_client_chain_ex(const latch_conn *c, latch_u16s sigalgs, latch_rd cas,
+                                               latch_rd cert_types, bool tls13, uint16_t *scheme);
 bool latch__u16_in(const uint16_t *list, size_t n, uint16_t v);
 /**
- * Client: our chain for a CertificateRequest, the first whose key can sign
- * with a scheme the server accepts and, if the server named CAs, issued by
- * one of them; NULL if none (then an empty Certificate is sent).
+ * Client: our chain for a TLS 1.3 CertificateRequest (latch__pick_client_chain_ex
+ * on its signature_algorithms and certificate_authorities); NULL if none
+ * (then an empty Certificate is sent).
  */
 const latch_chain *latch__pick_client_chain(latch_conn *c, const latch_certificate_request *cr, uint16_t *scheme);
 /**

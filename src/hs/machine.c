@@ -32,6 +32,25 @@ static const latch_hs_edge *find_edge(const latch_hs_table *t, uint8_t state, ui
     return NULL;
 }
 
+/*
+ * TLS 1.2 proofs: the peer's Finished always; a server's certificate, and
+ * its key shown by the signed ServerKeyExchange of an ECDHE suite (with RSA
+ * key transport the key is shown by the Finished itself: only the key's
+ * holder could decrypt the premaster it depends on); a client certificate
+ * comes with its CertificateVerify. A resumed session (PSK bit) needs only
+ * the Finished, which proves knowledge of its master secret.
+ */
+static uint8_t required_proofs12(const latch_conn *c)
+{
+    if (c->is_server) {
+        return (c->proofs & LATCH_PROOF_CERT) ? LATCH_PROOF_FIN | LATCH_PROOF_CERT | LATCH_PROOF_CV : LATCH_PROOF_FIN;
+    }
+    if (c->suite != NULL && c->suite->kx == LATCH_SUITE_KX_RSA) {
+        return LATCH_PROOF_FIN | LATCH_PROOF_CERT;
+    }
+    return LATCH_PROOF_FIN | LATCH_PROOF_CERT | LATCH_PROOF_CV;
+}
+
 latch_err latch__hs_dispatch(latch_conn *c, uint8_t ct, const latch_hs_msg *m)
 {
     const latch_hs_table *t = latch__hs_table(c);
@@ -60,7 +79,7 @@ latch_err latch__hs_dispatch(latch_conn *c, uint8_t ct, const latch_hs_msg *m)
         if (edge->flags & LATCH_HSF_PRIOR_HASH) {
             LATCH_TRY(latch_transcript_hash(&c->hs->th, c->hs->th_prior));
         }
-        LATCH_TRY(latch_transcript_add(&c->hs->th, m->whole.p, m->whole.len));
+        LATCH_TRY(latch__hs_transcript_add(c, m->whole.p, m->whole.len));
     }
     /* 4. The handler validates and acts. */
     LATCH_TRY(edge->handler(c, m, &next));
@@ -69,7 +88,7 @@ latch_err latch__hs_dispatch(latch_conn *c, uint8_t ct, const latch_hs_msg *m)
                  "handler returned a state its edge does not allow");
     /* 6. Entering a connected state needs every proof. */
     if ((t->connected & LATCH_S(next)) != 0 && !c->handshake_done) {
-        uint8_t need = t->required_proofs13;
+        uint8_t need = c->version == LATCH_TLS12 ? required_proofs12(c) : t->required_proofs13;
 
         if (c->is_server && !(c->proofs & LATCH_PROOF_CERT)) {
             need = LATCH_PROOF_FIN; /* no client certificate (policy allowed it) */
@@ -116,6 +135,14 @@ void latch__hs_free(latch_conn *c)
         }
     }
     latch_ks13_wipe(&hs->ks);
+    if (hs->kx_key != NULL) {
+        const latch_kx_alg *kx = latch_provider_kx(c->prov, hs->kx_group);
+
+        if (kx != NULL) {
+            kx->destroy(hs->kx_key);
+        }
+    }
+    latch__free(c->alloc, hs->msgs, hs->msgs_cap);
     latch__free(c->alloc, hs->out, hs->out_cap);
     latch__free(c->alloc, hs->cookie, hs->cookie_len);
     /* latch__free wipes: transcript state, secrets, everything. */
@@ -174,12 +201,53 @@ latch_err latch__hs_send(latch_conn *c, uint8_t type, latch_hs_builder build, co
         LATCH_ENSURE(latch_wr_len(&w) >= LATCH_HS_HDR_LEN && w.buf[0] == type, LATCH_ERR_INTERNAL,
                      "builder wrote a different message type");
         if (!no_transcript) {
-            LATCH_TRY(latch_transcript_add(&hs->th, w.buf, latch_wr_len(&w)));
+            LATCH_TRY(latch__hs_transcript_add(c, w.buf, latch_wr_len(&w)));
         }
         latch__hs_trace_msg(c, true, type, latch_rd_make(w.buf, latch_wr_len(&w)));
         hs->out_len += latch_wr_len(&w);
         return LATCH_OK;
     }
+}
+
+latch_err latch__hs_transcript_add(latch_conn *c, const uint8_t *msg, size_t len)
+{
+    latch_hs *hs = c->hs;
+
+    LATCH_TRY(latch_transcript_add(&hs->th, msg, len));
+    if (hs->keep_msgs) {
+        if (hs->msgs_cap - hs->msgs_len < len) {
+            size_t want = hs->msgs_len + len;
+            uint8_t *nb;
+
+            if (want < 2 * hs->msgs_cap) {
+                want = 2 * hs->msgs_cap;
+            }
+            if (want < 4096) {
+                want = 4096;
+            }
+            nb = latch__alloc(c->alloc, want);
+            LATCH_ENSURE(nb != NULL, LATCH_ERR_NO_MEMORY, "allocating the handshake message copy");
+            if (hs->msgs_len > 0) {
+                memcpy(nb, hs->msgs, hs->msgs_len);
+            }
+            latch__free(c->alloc, hs->msgs, hs->msgs_cap);
+            hs->msgs = nb;
+            hs->msgs_cap = want;
+        }
+        memcpy(hs->msgs + hs->msgs_len, msg, len);
+        hs->msgs_len += len;
+    }
+    return LATCH_OK;
+}
+
+void latch__hs_drop_msgs(latch_conn *c)
+{
+    latch_hs *hs = c->hs;
+
+    latch__free(c->alloc, hs->msgs, hs->msgs_cap);
+    hs->msgs = NULL;
+    hs->msgs_len = hs->msgs_cap = 0;
+    hs->keep_msgs = false;
 }
 
 latch_err latch__hs_flush(latch_conn *c)

@@ -26,7 +26,7 @@ bool latch__sig_fits_key(const latch_sig_alg *alg, latch_pkey_info info, bool tl
     return true;
 }
 
-uint16_t latch__pick_sigalg(const latch_conn *c, latch_u16s peer, latch_pkey_info key, bool tls13)
+static uint16_t first_fit(const latch_conn *c, latch_u16s peer, latch_pkey_info key, bool tls13)
 {
     const latch_config *cfg = c->cfg;
 
@@ -45,30 +45,53 @@ uint16_t latch__pick_sigalg(const latch_conn *c, latch_u16s peer, latch_pkey_inf
     return 0;
 }
 
-/* Pick our certificate for a CertificateRequest: the first chain whose key
- * can sign with a scheme the server accepts and, if the server named CAs,
- * that one of them issued. */
-const latch_chain *latch__pick_client_chain(latch_conn *c, const latch_certificate_request *cr, uint16_t *scheme)
+uint16_t latch__pick_sigalg(const latch_conn *c, latch_u16s peer, latch_pkey_info key, bool tls13)
+{
+    uint16_t s = first_fit(c, peer, key, true);
+
+    /* TLS 1.2 lets any ECDSA key sign with any hash (RFC 5246 §7.4.1.4.1);
+     * still prefer the scheme that names the key's own curve, as TLS 1.3
+     * must, so that a P-384 key signs with SHA-384. Then RSASSA-PKCS1-v1_5,
+     * which TLS 1.2 allows. */
+    if (s == 0 && !tls13) {
+        s = first_fit(c, peer, key, false);
+    }
+    return s;
+}
+
+/* RFC 5246 §7.4.4 and RFC 8422 §5.5: the ClientCertificateType a key needs. */
+static uint8_t cert_type_of(latch_pkey_info key)
+{
+    switch (key.type) {
+    case LATCH_PKEY_RSA:
+    case LATCH_PKEY_RSA_PSS: return LATCH_CERT_TYPE_RSA_SIGN;
+    case LATCH_PKEY_EC:
+    case LATCH_PKEY_ED25519:
+    case LATCH_PKEY_ED448: return LATCH_CERT_TYPE_ECDSA_SIGN;
+    default: return 0;
+    }
+}
+
+const latch_chain *latch__pick_client_chain_ex(const latch_conn *c, latch_u16s sigalgs, latch_rd cas,
+                                               latch_rd cert_types, bool tls13, uint16_t *scheme)
 {
     const latch_config *cfg = c->cfg;
-    latch_rd dns[64];
+    latch_rd dns[64], it = cas, dn;
     size_t n_dns = 0;
 
-    if (latch_exts_has(&cr->exts, LATCH_X_CERTIFICATE_AUTHORITIES)) {
-        latch_rd list, it, dn;
-
-        if (latch_ext_cas_parse(cr->exts.data[LATCH_X_CERTIFICATE_AUTHORITIES], &list) == LATCH_OK) {
-            it = list;
-            while (n_dns < 64 && latch_ext_cas_next(&it, &dn)) {
-                dns[n_dns++] = dn;
-            }
-        }
+    *scheme = 0;
+    while (n_dns < 64 && latch_ext_cas_next(&it, &dn)) {
+        dns[n_dns++] = dn;
     }
     for (size_t i = 0; i < cfg->n_chains; i++) {
         const latch_chain *ch = cfg->chains[i];
-        uint16_t s = latch__pick_sigalg(c, cr->sigalgs, latch_chain_key_info(ch), true);
+        latch_pkey_info key = latch_chain_key_info(ch);
+        uint16_t s = latch__pick_sigalg(c, sigalgs, key, tls13);
 
-        if (s != 0 && (n_dns == 0 || latch_chain_issued_by_any(ch, dns, n_dns))) {
+        if (s == 0 || (cert_types.len > 0 && !latch_cert_types_has(cert_types, cert_type_of(key)))) {
+            continue;
+        }
+        if (n_dns == 0 || latch_chain_issued_by_any(ch, dns, n_dns)) {
             *scheme = s;
             return ch;
         }
@@ -76,6 +99,19 @@ const latch_chain *latch__pick_client_chain(latch_conn *c, const latch_certifica
     return NULL;
 }
 
+/* Pick our certificate for a TLS 1.3 CertificateRequest: the first chain
+ * whose key can sign with a scheme the server accepts and, if the server
+ * named CAs, that one of them issued. */
+const latch_chain *latch__pick_client_chain(latch_conn *c, const latch_certificate_request *cr, uint16_t *scheme)
+{
+    latch_rd list = {0};
+
+    if (latch_exts_has(&cr->exts, LATCH_X_CERTIFICATE_AUTHORITIES) &&
+        latch_ext_cas_parse(cr->exts.data[LATCH_X_CERTIFICATE_AUTHORITIES], &list) != LATCH_OK) {
+        list = (latch_rd){0};
+    }
+    return latch__pick_client_chain_ex(c, cr->sigalgs, list, (latch_rd){0}, true, scheme);
+}
 
 size_t latch__cr_lists(latch_conn *c, uint16_t *schemes, latch_rd *cas, size_t *n_cas)
 {

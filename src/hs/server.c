@@ -1,6 +1,7 @@
 /*
- * The server: its state table and the TLS 1.3 handlers (RFC 8446 §2 and
- * Appendix A.2).
+ * The server: its state table, version negotiation, and the TLS 1.3
+ * handlers (RFC 8446 §2 and Appendix A.2). A ClientHello that leads to
+ * TLS 1.2 is handed to server12.c, whose edges complete the table.
  *
  *   START    --ClientHello / send HelloRetryRequest--> WAIT_CH2
  *   START, WAIT_CH2 --ClientHello / send ServerHello, EncryptedExtensions,
@@ -26,8 +27,11 @@
 
 
 static const char *const state_names[S__COUNT] = {
-    "START", "WAIT_CH2", "WAIT_EOED", "WAIT_CERT", "WAIT_CV", "WAIT_FINISHED", "CONNECTED",
-    "PHA_WAIT_CERT", "PHA_WAIT_CV", "PHA_WAIT_FINISHED",
+    "START",         "WAIT_CH2",          "WAIT_EOED",       "WAIT_CERT",
+    "WAIT_CV",       "WAIT_FINISHED",     "CONNECTED",       "PHA_WAIT_CERT",
+    "PHA_WAIT_CV",   "PHA_WAIT_FINISHED", "1.2 WAIT_CERT",   "1.2 WAIT_CKE",
+    "1.2 WAIT_CV",   "1.2 WAIT_CCS",      "1.2 WAIT_FINISHED", "1.2 CONNECTED",
+    "1.2 RESUME_WAIT_CCS", "1.2 RESUME_WAIT_FINISHED",
 };
 
 latch_err latch__server_start(latch_conn *c)
@@ -54,27 +58,48 @@ typedef struct choice {
     uint8_t binder_tag[LATCH_REPLAY_TAG]; /* the start of its binder (anti-replay) */
 } choice;
 
-static latch_err pick_version(latch_conn *c, const latch_client_hello *ch)
+/* RFC 7507 §2: TLS_FALLBACK_SCSV, sent by a client retrying with a lower version. */
+#define TLS_FALLBACK_SCSV 0x5600
+
+static latch_err pick_version(latch_conn *c, const latch_client_hello *ch, uint16_t *version)
 {
     const latch_config *cfg = c->cfg;
     latch_u16s versions;
 
+    *version = 0;
     if (latch_exts_has(&ch->exts, LATCH_X_SUPPORTED_VERSIONS)) {
         LATCH_TRY(latch_ext_versions_ch_parse(ch->exts.data[LATCH_X_SUPPORTED_VERSIONS], &versions));
         /* RFC 8446 §4.2.1: supported_versions alone decides; legacy_version is ignored. */
         if (cfg->max_version >= LATCH_TLS13 && latch_u16s_contains(versions, LATCH_TLS13)) {
-            return LATCH_OK;
+            *version = LATCH_TLS13;
+        } else if (cfg->min_version <= LATCH_TLS12 && latch_u16s_contains(versions, LATCH_TLS12)) {
+            *version = LATCH_TLS12;
+        } else if (latch_u16s_contains(versions, LATCH_TLS12) || latch_u16s_contains(versions, LATCH_TLS13)) {
+            return LATCH_FAIL(LATCH_ERR_PROTOCOL_VERSION, "the client offers %s, which this server does not allow",
+                              latch_u16s_contains(versions, LATCH_TLS13) ? "TLS 1.3 only" : "TLS 1.2 only");
+        } else {
+            return LATCH_FAIL(LATCH_ERR_PROTOCOL_VERSION,
+                              "the client offers only versions below TLS 1.2; latch refuses SSL 3.0, TLS 1.0 and "
+                              "TLS 1.1");
         }
-        return LATCH_FAIL(LATCH_ERR_PROTOCOL_VERSION, "the client offers no version this server accepts (%s%s)",
-                          latch_u16s_contains(versions, LATCH_TLS12) ? "TLS 1.2" : "only versions below TLS 1.2",
-                          latch_u16s_contains(versions, LATCH_TLS12) ? " is not implemented yet" : "");
-    }
-    if (ch->legacy_version < LATCH_TLS12) {
+    } else if (ch->legacy_version < LATCH_TLS12) {
         return LATCH_FAIL(LATCH_ERR_PROTOCOL_VERSION,
                           "the client speaks only %s; latch refuses SSL 3.0, TLS 1.0 and TLS 1.1",
                           latch_version_name(ch->legacy_version));
+    } else if (cfg->min_version <= LATCH_TLS12) {
+        /* RFC 5246 Appendix E.1: a client_version of 1.2 or above without
+         * supported_versions means the client speaks TLS 1.2. */
+        *version = LATCH_TLS12;
+    } else {
+        return LATCH_FAIL(LATCH_ERR_PROTOCOL_VERSION,
+                          "the client offers TLS 1.2 only, and this server requires TLS 1.3");
     }
-    return LATCH_FAIL(LATCH_ERR_PROTOCOL_VERSION, "the client offers TLS 1.2 only, which this server does not speak yet");
+    /* RFC 7507 §3: a fallback retry to a version below our best is an attack
+     * (or a broken network): refuse it. */
+    LATCH_ENSURE(!(latch_u16s_contains(ch->cipher_suites, TLS_FALLBACK_SCSV) && *version < cfg->max_version),
+                 LATCH_ERR_INAPPROPRIATE_FALLBACK,
+                 "the client fell back to TLS 1.2 (TLS_FALLBACK_SCSV) but this server speaks TLS 1.3");
+    return LATCH_OK;
 }
 
 static latch_err pick_suite(latch_conn *c, const latch_client_hello *ch, choice *out)
@@ -171,12 +196,12 @@ static latch_err pick_chain(latch_conn *c, const latch_client_hello *ch, choice 
                       latch_u16s_count(sigalgs));
 }
 
-static latch_err pick_alpn(latch_conn *c, const latch_client_hello *ch, choice *out)
+latch_err latch__server_pick_alpn(latch_conn *c, const latch_client_hello *ch, latch_rd *alpn)
 {
     const latch_config *cfg = c->cfg;
     latch_rd list, ours = latch_rd_make(cfg->alpn_wire, cfg->alpn_len), mine;
 
-    out->alpn = latch_rd_make(NULL, 0);
+    *alpn = latch_rd_make(NULL, 0);
     if (!latch_exts_has(&ch->exts, LATCH_X_ALPN)) {
         return LATCH_OK;
     }
@@ -190,7 +215,7 @@ static latch_err pick_alpn(latch_conn *c, const latch_client_hello *ch, choice *
 
         while (latch_ext_alpn_next(&it, &theirs)) {
             if (theirs.len == mine.len && memcmp(theirs.p, mine.p, mine.len) == 0) {
-                out->alpn = mine;
+                *alpn = mine;
                 return LATCH_OK;
             }
         }
@@ -330,7 +355,6 @@ static latch_err negotiate(latch_conn *c, const latch_client_hello *ch, choice *
 {
     memset(out, 0, sizeof *out);
     c->hs->pha_offered = latch_exts_has(&ch->exts, LATCH_X_POST_HANDSHAKE_AUTH);
-    LATCH_TRY(pick_version(c, ch));
     /* RFC 8446 §4.1.2: exactly one compression method, null. */
     LATCH_ENSURE(ch->compression_methods.len == 1 && ch->compression_methods.p[0] == 0, LATCH_ERR_ILLEGAL_PARAMETER,
                  "a TLS 1.3 ClientHello must offer only the null compression method");
@@ -345,7 +369,7 @@ static latch_err negotiate(latch_conn *c, const latch_client_hello *ch, choice *
     if (out->psk < 0) {
         LATCH_TRY(pick_chain(c, ch, out));
     }
-    LATCH_TRY(pick_alpn(c, ch, out));
+    LATCH_TRY(latch__server_pick_alpn(c, ch, &out->alpn));
     return LATCH_OK;
 }
 
@@ -390,7 +414,7 @@ static latch_err send_hrr(latch_conn *c, const latch_client_hello *ch, const cho
     sh_arg a;
 
     LATCH_TRY(use_choice(c, cho));
-    LATCH_TRY(latch_transcript_add(&hs->th, m->whole.p, m->whole.len));
+    LATCH_TRY(latch__hs_transcript_add(c, m->whole.p, m->whole.len));
     LATCH_TRY(latch_transcript_hrr(&hs->th));
     /* A cookie the client must echo: it proves the second ClientHello answers ours. */
     LATCH_TRY(c->prov->random(c->prov->rng, hs->cookie_expect, sizeof hs->cookie_expect));
@@ -600,9 +624,14 @@ static latch_err server_eoed(latch_conn *c, const latch_hs_msg *m, uint8_t *next
 static latch_err server_ch(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
 {
     latch_client_hello ch;
+    uint16_t version;
     choice cho;
 
     LATCH_TRY(latch_client_hello_parse(m->body, &ch));
+    LATCH_TRY(pick_version(c, &ch, &version));
+    if (version == LATCH_TLS12) {
+        return latch__server12_ch(c, &ch, m, next);
+    }
     LATCH_TRY(negotiate(c, &ch, &cho, m));
     if (cho.share == NULL && (cho.psk < 0 || cho.psk_dhe)) {
         /* The PSK (if any) is checked again on the second ClientHello. */
@@ -615,7 +644,7 @@ static latch_err server_ch(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     c->hs->session_id_len = (uint8_t)ch.session_id.len;
     c->hs->chain = cho.chain;
     LATCH_TRY(use_choice(c, &cho));
-    LATCH_TRY(latch_transcript_add(&c->hs->th, m->whole.p, m->whole.len));
+    LATCH_TRY(latch__hs_transcript_add(c, m->whole.p, m->whole.len));
     return send_flight(c, &ch, &cho, next);
 }
 
@@ -624,9 +653,14 @@ static latch_err server_ch2(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     latch_hs *hs = c->hs;
     latch_client_hello ch;
     latch_rd cookie;
+    uint16_t version;
     choice cho;
 
     LATCH_TRY(latch_client_hello_parse(m->body, &ch));
+    LATCH_TRY(pick_version(c, &ch, &version));
+    /* RFC 8446 §4.1.4: the HelloRetryRequest fixed TLS 1.3. */
+    LATCH_ENSURE(version == LATCH_TLS13, LATCH_ERR_ILLEGAL_PARAMETER,
+                 "the second ClientHello no longer offers TLS 1.3");
     /* RFC 8446 §4.1.2: the second ClientHello repeats the first but for the
      * key share and the cookie. */
     LATCH_ENSURE(memcmp(ch.random, c->client_random, 32) == 0 && ch.session_id.len == hs->session_id_len &&
@@ -646,7 +680,7 @@ static latch_err server_ch2(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
                  "the second ClientHello must carry exactly one key share, for the group we asked for");
     hs->chain = cho.chain;
     LATCH_TRY(use_choice(c, &cho));
-    LATCH_TRY(latch_transcript_add(&hs->th, m->whole.p, m->whole.len));
+    LATCH_TRY(latch__hs_transcript_add(c, m->whole.p, m->whole.len));
     return send_flight(c, &ch, &cho, next);
 }
 
@@ -773,7 +807,8 @@ static latch_err server_key_update(latch_conn *c, const latch_hs_msg *m, uint8_t
 
 static const latch_hs_edge edges[] = {
     {S_START, HS, LATCH_HS_CLIENT_HELLO, server_ch,
-     LATCH_S(S13_WAIT_CH2) | LATCH_S(S13_WAIT_EOED) | LATCH_S(S13_WAIT_CERT) | LATCH_S(S13_WAIT_FINISHED),
+     LATCH_S(S13_WAIT_CH2) | LATCH_S(S13_WAIT_EOED) | LATCH_S(S13_WAIT_CERT) | LATCH_S(S13_WAIT_FINISHED) |
+         LATCH_S(S12_WAIT_CERT) | LATCH_S(S12_WAIT_CKE) | LATCH_S(S12_RESUME_WAIT_CCS),
      LATCH_HSF_OWN_TRANSCRIPT | LATCH_HSF_END_OF_RECORD},
     {S13_WAIT_CH2, HS, LATCH_HS_CLIENT_HELLO, server_ch2, LATCH_S(S13_WAIT_CERT) | LATCH_S(S13_WAIT_FINISHED),
      LATCH_HSF_OWN_TRANSCRIPT | LATCH_HSF_END_OF_RECORD},
@@ -799,10 +834,11 @@ const latch_hs_table latch__server_table = {
     "server",
     edges,
     sizeof edges / sizeof edges[0],
-    NULL,
-    0,
+    latch__server_edges12,
+    LATCH_SERVER_EDGES12,
     state_names,
     S__COUNT,
-    LATCH_S(S13_CONNECTED) | LATCH_S(S13_PHA_WAIT_CERT) | LATCH_S(S13_PHA_WAIT_CV) | LATCH_S(S13_PHA_WAIT_FINISHED),
+    LATCH_S(S13_CONNECTED) | LATCH_S(S13_PHA_WAIT_CERT) | LATCH_S(S13_PHA_WAIT_CV) | LATCH_S(S13_PHA_WAIT_FINISHED) |
+        LATCH_S(S12_CONNECTED),
     LATCH_PROOF_CERT | LATCH_PROOF_CV | LATCH_PROOF_FIN,
 };

@@ -198,6 +198,10 @@ latch_err latch__verify_peer(latch_conn *c, bool peer_is_client)
     vp.client_cert = peer_is_client;
     vp.now = latch__config_now(c->cfg);
     vp.max_depth = (unsigned)c->cfg->max_chain_len;
+    /* RFC 5246 §7.4.2: for RSA key transport the server's key encrypts
+     * rather than signs, so keyEncipherment alone is enough. */
+    vp.allow_key_encipherment_only = !peer_is_client && c->version == LATCH_TLS12 && c->suite != NULL &&
+                                     c->suite->kx == LATCH_SUITE_KX_RSA;
     if (latch_peer_subject(c->peer, 0, subject, sizeof subject) != LATCH_OK) {
         subject[0] = '\0';
     }

@@ -134,6 +134,12 @@ static void sum_client_hello(sbuf *b, latch_rd body)
     if (latch_exts_has(&ch.exts, LATCH_X_COOKIE)) {
         put(b, "; cookie");
     }
+    if (latch_exts_has(&ch.exts, LATCH_X_SESSION_TICKET) && ch.exts.data[LATCH_X_SESSION_TICKET].len > 0) {
+        put(b, "; a TLS 1.2 session ticket to resume (%zu bytes)", ch.exts.data[LATCH_X_SESSION_TICKET].len);
+    }
+    if (latch_exts_has(&ch.exts, LATCH_X_PRE_SHARED_KEY)) {
+        put(b, "; a PSK to resume");
+    }
 }
 
 static void sum_server_hello(sbuf *b, latch_rd body)
@@ -189,7 +195,7 @@ static void sum_ee(sbuf *b, latch_rd body)
     }
 }
 
-static void sum_certificate(sbuf *b, latch_rd body)
+static void sum_certificate(sbuf *b, latch_rd body, bool tls13)
 {
     latch_certificate ct;
     const uint8_t *der[LATCH_MAX_CHAIN_CERTS];
@@ -197,7 +203,7 @@ static void sum_certificate(sbuf *b, latch_rd body)
     latch_peer *p = NULL;
     char subj[256], iss[256];
 
-    if (latch_certificate_parse(body, true, &ct) != LATCH_OK) {
+    if (latch_certificate_parse(body, tls13, &ct) != LATCH_OK) {
         put(b, "(malformed)");
         return;
     }
@@ -217,35 +223,91 @@ static void sum_certificate(sbuf *b, latch_rd body)
     latch_peer_free(p);
 }
 
+static void put_cas(sbuf *b, latch_rd list)
+{
+    latch_rd it = list, dn;
+    size_t n = 0;
+
+    while (latch_ext_cas_next(&it, &dn)) {
+        char name[256];
+
+        if (latch_x509_dn_string(dn, name, sizeof name) == LATCH_OK) {
+            put(b, "%s%s", n == 0 ? "; accepted CAs: " : " | ", name);
+        }
+        n++;
+    }
+    if (n == 0) {
+        put(b, "; any CA");
+    }
+}
+
 static void sum_cr(sbuf *b, latch_rd body)
 {
     latch_certificate_request cr;
-    latch_rd list, it, dn;
-    size_t n = 0;
+    latch_rd list;
 
     if (latch_certificate_request_parse(body, &cr) != LATCH_OK) {
         put(b, "(malformed)");
         return;
     }
     put(b, "%zu signature schemes", latch_u16s_count(cr.sigalgs));
-    if (latch_exts_has(&cr.exts, LATCH_X_CERTIFICATE_AUTHORITIES) &&
-        latch_ext_cas_parse(cr.exts.data[LATCH_X_CERTIFICATE_AUTHORITIES], &list) == LATCH_OK) {
-        it = list;
-        while (latch_ext_cas_next(&it, &dn)) {
-            char name[256];
+    if (!latch_exts_has(&cr.exts, LATCH_X_CERTIFICATE_AUTHORITIES) ||
+        latch_ext_cas_parse(cr.exts.data[LATCH_X_CERTIFICATE_AUTHORITIES], &list) != LATCH_OK) {
+        list = (latch_rd){0};
+    }
+    put_cas(b, list);
+}
 
-            if (latch_x509_dn_string(dn, name, sizeof name) == LATCH_OK) {
-                put(b, "%s%s", n == 0 ? "; accepted CAs: " : " | ", name);
-            }
-            n++;
-        }
+static void sum_cr12(sbuf *b, latch_rd body)
+{
+    latch_certificate_request12 cr;
+
+    if (latch_certificate_request12_parse(body, &cr) != LATCH_OK) {
+        put(b, "(malformed)");
+        return;
+    }
+    put(b, "certificate types");
+    for (size_t i = 0; i < cr.cert_types.len; i++) {
+        uint8_t t = cr.cert_types.p[i];
+
+        put(b, "%s%s", i == 0 ? " " : ", ",
+            t == LATCH_CERT_TYPE_RSA_SIGN ? "rsa_sign" : t == LATCH_CERT_TYPE_ECDSA_SIGN ? "ecdsa_sign" : "other");
+    }
+    put(b, "; %zu signature schemes", latch_u16s_count(cr.sigalgs));
+    put_cas(b, cr.cas);
+}
+
+static void sum_ske(sbuf *b, latch_rd body)
+{
+    latch_server_key_exchange ske;
+
+    if (latch_server_key_exchange_parse(body, &ske) != LATCH_OK) {
+        put(b, "(malformed)");
+        return;
+    }
+    put(b, "ECDHE %s public key (%zu bytes), signed with %s", latch_group_name(ske.group), ske.point.len,
+        latch_sigalg_name(ske.scheme));
+}
+
+static void sum_cke(const latch_conn *c, sbuf *b, latch_rd body)
+{
+    bool rsa = c->suite != NULL && c->suite->kx == LATCH_SUITE_KX_RSA;
+    latch_rd x;
+
+    if (latch_client_key_exchange_parse(body, rsa, &x) != LATCH_OK) {
+        put(b, "(malformed)");
+        return;
+    }
+    if (rsa) {
+        put(b, "the premaster secret, RSA-encrypted (%zu bytes)", x.len);
     } else {
-        put(b, "; any CA");
+        put(b, "ECDHE %s public key (%zu bytes)", latch_group_name(c->group), x.len);
     }
 }
 
-static void summarize(sbuf *b, uint8_t type, latch_rd whole)
+static void summarize(const latch_conn *c, sbuf *b, uint8_t type, latch_rd whole)
 {
+    bool tls12 = c->version == LATCH_TLS12;
     latch_rd body = whole;
     uint8_t t;
     uint32_t len;
@@ -262,8 +324,18 @@ static void summarize(sbuf *b, uint8_t type, latch_rd whole)
     case LATCH_HS_CLIENT_HELLO: sum_client_hello(b, body); break;
     case LATCH_HS_SERVER_HELLO: sum_server_hello(b, body); break;
     case LATCH_HS_ENCRYPTED_EXTENSIONS: sum_ee(b, body); break;
-    case LATCH_HS_CERTIFICATE: sum_certificate(b, body); break;
-    case LATCH_HS_CERTIFICATE_REQUEST: sum_cr(b, body); break;
+    case LATCH_HS_CERTIFICATE: sum_certificate(b, body, !tls12); break;
+    case LATCH_HS_CERTIFICATE_REQUEST:
+        if (tls12) {
+            sum_cr12(b, body);
+        } else {
+            sum_cr(b, body);
+        }
+        break;
+    case LATCH_HS_SERVER_KEY_EXCHANGE: sum_ske(b, body); break;
+    case LATCH_HS_CLIENT_KEY_EXCHANGE: sum_cke(c, b, body); break;
+    case LATCH_HS_SERVER_HELLO_DONE: put(b, "the server's hello is complete"); break;
+    case LATCH_HS_HELLO_REQUEST: put(b, "a request to renegotiate"); break;
     case LATCH_HS_CERTIFICATE_VERIFY:
         if (latch_certificate_verify_parse(body, &cv) == LATCH_OK) {
             scheme = cv.scheme;
@@ -272,7 +344,14 @@ static void summarize(sbuf *b, uint8_t type, latch_rd whole)
         break;
     case LATCH_HS_FINISHED: put(b, "verify_data, %zu bytes", body.len); break;
     case LATCH_HS_NEW_SESSION_TICKET:
-        if (latch_new_session_ticket_parse(body, &nst) == LATCH_OK) {
+        if (tls12) {
+            uint32_t hint;
+            latch_rd ticket;
+
+            if (latch_new_session_ticket12_parse(body, &hint, &ticket) == LATCH_OK) {
+                put(b, "ticket of %zu bytes, lifetime hint %u s", ticket.len, hint);
+            }
+        } else if (latch_new_session_ticket_parse(body, &nst) == LATCH_OK) {
             put(b, "ticket of %zu bytes, lifetime %u s", nst.ticket.len, nst.lifetime);
         }
         break;
@@ -294,6 +373,6 @@ void latch__hs_trace_msg(latch_conn *c, bool sent, uint8_t type, latch_rd whole)
         return;
     }
     line[0] = '\0';
-    summarize(&b, type, whole);
+    summarize(c, &b, type, whole);
     latch__conn_trace(c, LATCH_TRACE_HANDSHAKE, sent, type, latch_hs_name(type), whole.len, "%s", line);
 }

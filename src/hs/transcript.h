@@ -13,11 +13,13 @@
  * (latch_hash_ctx), so reading a value forks the state by copying and leaves
  * the running hash undisturbed.
  *
- * Room for TLS 1.2: there the transcript hash is the suite's PRF hash, but a
- * CertificateVerify may sign with a different hash (RFC 5246 §7.4.8). A
- * TLS 1.2 client keeps that second hash running next to the PRF hash (a
- * future latch_transcript_keep with two ids) and reads each with
- * latch_transcript_hash_as(). The HelloRetryRequest rule below is TLS 1.3 only.
+ * TLS 1.2: the transcript hash is the suite's PRF hash (Finished, and the
+ * extended master secret's session_hash). A TLS 1.2 CertificateVerify signs
+ * the handshake messages themselves with its own hash (RFC 5246 §7.4.8);
+ * since the provider signs messages rather than digests (and Ed25519 has no
+ * pre-hash), the handshake keeps the messages while one may be needed
+ * (hs.h: latch_hs.msgs) instead of a second running hash here. The
+ * HelloRetryRequest rule below is TLS 1.3 only.
  */
 #ifndef LATCH_HS_TRANSCRIPT_H
 #define LATCH_HS_TRANSCRIPT_H

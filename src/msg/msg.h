@@ -363,6 +363,92 @@ LATCH_MUST_CHECK latch_err latch_key_update_parse(latch_rd body, uint8_t *reques
 /** INVALID_ARGUMENT unless request_update is 0 or 1. */
 LATCH_MUST_CHECK latch_err latch_key_update_build(latch_wr *w, uint8_t request_update);
 
+/* ---- TLS 1.2 messages ----------------------------------------------------------
+ *
+ * ServerHelloDone is an empty message (below); Certificate takes tls13 =
+ * false; CertificateVerify has the same syntax in both versions (a
+ * SignatureScheme, then signature<0..2^16-1>: RFC 5246 §7.4.8's
+ * digitally-signed struct), only what is signed differs; Finished takes a
+ * verify_len of 12. */
+
+/* ServerKeyExchange for ECDHE (RFC 8422 §5.4). */
+#define LATCH_EC_CURVE_TYPE_NAMED 3 /* ECCurveType named_curve */
+/* Largest ServerECDHParams: curve_type, namedcurve, point<1..255>. */
+#define LATCH_SKE_PARAMS_MAX (1 + 2 + 1 + 255)
+/* Largest signed content: the two randoms and the params. */
+#define LATCH_SKE_CONTENT_MAX (64 + LATCH_SKE_PARAMS_MAX)
+
+typedef struct latch_server_key_exchange {
+    uint16_t group;      /* ECParameters.namedcurve */
+    latch_rd point;      /* ECPoint.point<1..2^8-1>: the server's public key */
+    latch_rd params;     /* the whole ServerECDHParams as received (what is signed) */
+    uint16_t scheme;     /* signed_params.algorithm */
+    latch_rd signature;  /* signed_params.signature<0..2^16-1> */
+} latch_server_key_exchange;
+
+/** A curve_type other than named_curve: ILLEGAL_PARAMETER (RFC 8422 §5.4
+ *  deprecates explicit curves). Whether the group and the scheme are
+ *  acceptable is the handler's call. */
+LATCH_MUST_CHECK latch_err latch_server_key_exchange_parse(latch_rd body, latch_server_key_exchange *ske);
+/** Write ServerECDHParams (no message header): what goes into the message
+ *  and, after the randoms, under the signature. */
+void latch_ske_params_build(latch_wr *w, uint16_t group, const uint8_t *point, size_t point_len);
+/** INVALID_ARGUMENT: a point outside 1..255 bytes, a signature over 65535. */
+LATCH_MUST_CHECK latch_err latch_server_key_exchange_build(latch_wr *w, uint16_t group, const uint8_t *point,
+                                                           size_t point_len, uint16_t scheme, const uint8_t *sig,
+                                                           size_t sig_len);
+/** The signed content client_random + server_random + params into
+ *  out[0..cap) (cap >= 64 + params.len); returns its length, 0 if it does
+ *  not fit. */
+size_t latch_ske_content(const uint8_t client_random[32], const uint8_t server_random[32], latch_rd params,
+                         uint8_t *out, size_t cap);
+
+/* ClientKeyExchange (RFC 5246 §7.4.7, RFC 8422 §5.7): rsa selects the RSA
+ * form (EncryptedPreMasterSecret, opaque<0..2^16-1>), else ECDHE (ECPoint,
+ * opaque point<1..2^8-1>). *exchange is the encrypted premaster or the
+ * point. Syntax errors are DECODE; the length of an encrypted premaster is
+ * not checked here (RFC 5246 §7.4.7.1: the decryption treats every wrong
+ * value alike). */
+LATCH_MUST_CHECK latch_err latch_client_key_exchange_parse(latch_rd body, bool rsa, latch_rd *exchange);
+/** INVALID_ARGUMENT: a point outside 1..255 bytes, a ciphertext over 65535. */
+LATCH_MUST_CHECK latch_err latch_client_key_exchange_build(latch_wr *w, bool rsa, const uint8_t *p, size_t len);
+
+/* CertificateRequest, TLS 1.2 form (RFC 5246 §7.4.4). */
+#define LATCH_CERT_TYPE_RSA_SIGN 1    /* ClientCertificateType rsa_sign */
+#define LATCH_CERT_TYPE_ECDSA_SIGN 64 /* ecdsa_sign (RFC 8422 §5.5; also EdDSA keys) */
+
+typedef struct latch_certificate_request12 {
+    latch_rd cert_types; /* certificate_types<1..2^8-1>, one byte each */
+    latch_u16s sigalgs;  /* supported_signature_algorithms */
+    latch_rd cas;        /* certificate_authorities body: iterate with latch_ext_cas_next */
+} latch_certificate_request12;
+
+/** Every DistinguishedName is checked for its <1..2^16-1> bound. */
+LATCH_MUST_CHECK latch_err latch_certificate_request12_parse(latch_rd body, latch_certificate_request12 *cr);
+/** Whether certificate_types lists type. */
+bool latch_cert_types_has(latch_rd types, uint8_t type);
+
+typedef struct latch_certificate_request12_out {
+    const uint8_t *types;
+    size_t n_types;
+    const uint16_t *sigalgs;
+    size_t n_sigalgs;
+    const latch_rd *cas; /* DER names; none: any CA */
+    size_t n_cas;
+} latch_certificate_request12_out;
+
+/** INVALID_ARGUMENT: no type or no scheme (both vectors have a minimum of
+ *  one element), an empty DN, lists over their bounds. */
+LATCH_MUST_CHECK latch_err latch_certificate_request12_build(latch_wr *w, const latch_certificate_request12_out *cr);
+
+/* NewSessionTicket, TLS 1.2 form (RFC 5077 §3.3): ticket_lifetime_hint and
+ * ticket<0..2^16-1> (empty: the server changed its mind about a ticket). */
+LATCH_MUST_CHECK latch_err latch_new_session_ticket12_parse(latch_rd body, uint32_t *lifetime_hint,
+                                                            latch_rd *ticket);
+/** INVALID_ARGUMENT: a ticket over 65535 bytes. */
+LATCH_MUST_CHECK latch_err latch_new_session_ticket12_build(latch_wr *w, uint32_t lifetime_hint,
+                                                            const uint8_t *ticket, size_t len);
+
 /* ---- Empty messages (EndOfEarlyData, ServerHelloDone) ----------------------- */
 
 /** DECODE unless the body is empty. */

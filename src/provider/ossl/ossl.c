@@ -111,7 +111,8 @@ const latch_aead_alg *const latch__ossl_aead_table[] = {
 
 static const latch_provider openssl_provider = {
     "openssl", latch__ossl_random, NULL, latch__ossl_hash_table, latch__ossl_aead_table,
-    latch__ossl_kx_table, latch__ossl_sig_table, latch__ossl_pkey_info,
+    latch__ossl_kx_table, latch__ossl_sig_table, latch__ossl_pkey_info, latch__ossl_rsa_encrypt,
+    latch__ossl_rsa_decrypt_tls,
 };
 
 const latch_provider *latch_provider_openssl(void)

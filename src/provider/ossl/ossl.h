@@ -66,6 +66,12 @@ LATCH_MUST_CHECK latch_err latch__ossl_kx_from_private(const latch_kx_alg *alg, 
 /** RAND_bytes as a provider random callback. */
 LATCH_MUST_CHECK latch_err latch__ossl_random(void *rng, uint8_t *out, size_t n);
 
+/** rsa_encrypt and rsa_decrypt_tls of latch_provider (rsa_kx.c). */
+LATCH_MUST_CHECK latch_err latch__ossl_rsa_encrypt(const latch_pkey *key, const uint8_t *msg, size_t len, uint8_t *out,
+                                                   size_t cap, size_t *out_len);
+LATCH_MUST_CHECK latch_err latch__ossl_rsa_decrypt_tls(const latch_pkey *key, const uint8_t *enc, size_t enc_len,
+                                                       uint16_t client_version, uint8_t premaster[48]);
+
 /** pkey_info for EVP_PKEY keys. */
 LATCH_MUST_CHECK latch_err latch__ossl_pkey_info(const latch_pkey *key, latch_pkey_info *info);
 

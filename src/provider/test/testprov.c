@@ -187,6 +187,8 @@ latch_testprov *latch__testprov_new(uint64_t seed)
     tp->prov.kx = tp_kx_table;
     tp->prov.sig = latch__ossl_sig_table;
     tp->prov.pkey_info = latch__ossl_pkey_info;
+    tp->prov.rsa_encrypt = latch__ossl_rsa_encrypt;
+    tp->prov.rsa_decrypt_tls = latch__ossl_rsa_decrypt_tls;
     tp->sha256 = latch_provider_hash(&tp->prov, LATCH_HASH_SHA256);
     tp->seed = seed;
     tp->counter = 0;

@@ -270,20 +270,25 @@ static void test_client_auth(void)
     latch_config_free(sc);
 }
 
-/* A client offering only TLS 1.2 gets protocol_version (TLS 1.2 is not in this build yet). */
+/* A TLS 1.3-only server refuses a TLS 1.2-only client with protocol_version,
+ * and says why on both sides. (TLS 1.2 itself: server12_test.c.) */
 static void test_old_client_refused(void)
 {
-    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256);
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    tpair p;
 
-    /* The client refuses to start without TLS 1.3 until TLS 1.2 exists. */
     REQUIRE_OK(latch_config_set_versions(cc, LATCH_TLS12, LATCH_TLS12));
-    {
-        latch_conn *c = NULL;
-
-        CHECK_ERR(latch_conn_new_client(cc, "localhost", &c), LATCH_ERR_UNSUPPORTED);
-        CHECK(c == NULL);
-    }
+    REQUIRE_OK(latch_config_set_versions(sc, LATCH_TLS13, LATCH_TLS13));
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    CHECK(tpair_handshake(&p) != LATCH_OK);
+    CHECK_ERR(latch_conn_error(p.s)->code, LATCH_ERR_PROTOCOL_VERSION);
+    CHECK_EQ(latch_conn_error(p.s)->alert, LATCH_ALERT_PROTOCOL_VERSION);
+    CHECK(strstr(latch_conn_error(p.s)->detail, "TLS 1.2 only") != NULL);
+    CHECK_ERR(latch_conn_error(p.c)->code, LATCH_ERR_PEER_ALERT);
+    CHECK_EQ(latch_conn_error(p.c)->alert, LATCH_ALERT_PROTOCOL_VERSION);
+    tpair_free(&p);
     latch_config_free(cc);
+    latch_config_free(sc);
 }
 
 static const latch_test cases[] = {

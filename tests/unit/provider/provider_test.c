@@ -95,7 +95,7 @@ static const latch_sig_alg *const no_sigs[] = {NULL};
 
 static void test_custom_tables(void)
 {
-    const latch_provider p = {"fake", NULL, NULL, fake_hashes, no_aeads, no_kx, no_sigs, NULL};
+    const latch_provider p = {"fake", NULL, NULL, fake_hashes, no_aeads, no_kx, no_sigs, NULL, NULL, NULL};
 
     CHECK(latch_provider_hash(&p, LATCH_HASH_SHA256) == &fake_a);
     CHECK(latch_provider_hash(&p, LATCH_HASH_SHA512) == &fake_c);
