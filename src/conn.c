@@ -8,6 +8,7 @@
 #include "core/ct.h"
 #include "hs/hs.h"
 #include "hs/pha.h"
+#include "hs/prf12.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -1106,14 +1107,49 @@ bool latch_conn_resumed(const latch_conn *c)
 latch_err latch_conn_export_keying_material(const latch_conn *c, const char *label, const uint8_t *context,
                                             size_t context_len, uint8_t *out, size_t len)
 {
+    static const char *const reserved[] = {"client finished", "server finished", "master secret",
+                                           "extended master secret", "key expansion"};
+    uint8_t *seed2;
+    size_t seed2_len;
+    latch_err e;
+
     latch__err_clear();
     LATCH_ENSURE(c != NULL && label != NULL && out != NULL, LATCH_ERR_INVALID_ARGUMENT, "bad arguments");
-    LATCH_ENSURE(c->handshake_done && c->err == LATCH_OK && c->version == LATCH_TLS13, LATCH_ERR_BAD_STATE,
-                 "exporters need an established TLS 1.3 connection");
+    LATCH_ENSURE(c->handshake_done && c->err == LATCH_OK, LATCH_ERR_BAD_STATE,
+                 "exporters need an established connection");
     LATCH_ENSURE(context != NULL || context_len == 0, LATCH_ERR_INVALID_ARGUMENT, "context is NULL");
-    /* RFC 8446 §7.5: TLS 1.3 treats an absent context as an empty one. */
-    return latch_ks13_export(c->hash, &c->exporter_secret, (const uint8_t *)label, strlen(label),
-                             context != NULL ? context : (const uint8_t *)"", context_len, out, len);
+    if (c->version == LATCH_TLS13) {
+        /* RFC 8446 §7.5: TLS 1.3 treats an absent context as an empty one. */
+        return latch_ks13_export(c->hash, &c->exporter_secret, (const uint8_t *)label, strlen(label),
+                                 context != NULL ? context : (const uint8_t *)"", context_len, out, len);
+    }
+    /*
+     * RFC 5705 §4: PRF(master_secret, label, client_random + server_random
+     * [+ uint16 context length + context]); no context differs from an empty
+     * one here, and labels must not be the PRF's own.
+     */
+    LATCH_ENSURE(label[0] != '\0', LATCH_ERR_INVALID_ARGUMENT, "the exporter label is empty");
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
+        LATCH_ENSURE(strcmp(label, reserved[i]) != 0, LATCH_ERR_INVALID_ARGUMENT,
+                     "that label is reserved for TLS itself (RFC 5705 §4)");
+    }
+    LATCH_ENSURE(context_len <= 0xFFFF, LATCH_ERR_INVALID_ARGUMENT, "the context is at most 65535 bytes");
+    seed2_len = context != NULL ? 64 + 2 + context_len : 64;
+    seed2 = latch__alloc(c->alloc, seed2_len);
+    LATCH_ENSURE(seed2 != NULL, LATCH_ERR_NO_MEMORY, "allocating the exporter seed");
+    memcpy(seed2, c->client_random, 32);
+    memcpy(seed2 + 32, c->server_random, 32);
+    if (context != NULL) {
+        seed2[64] = (uint8_t)(context_len >> 8);
+        seed2[65] = (uint8_t)context_len;
+        if (context_len > 0) {
+            memcpy(seed2 + 66, context, context_len);
+        }
+    }
+    e = latch_prf12(c->hash, c->exporter_secret.b, c->exporter_secret.len, label, seed2, seed2_len, NULL, 0, out,
+                    len);
+    latch__free(c->alloc, seed2, seed2_len);
+    return e;
 }
 
 latch_err latch_conn_write_early(latch_conn *c, const uint8_t *data, size_t len)

@@ -51,6 +51,8 @@ static void usage(FILE *f)
             "                       that allows it); sent again as ordinary data if declined\n"
             "  --reconnect          read stdin first, then connect twice, sending it each time;\n"
             "                       the second connection resumes the first's session\n"
+            "  --keymatexport LABEL print keying material exported with LABEL (RFC 8446 §7.5 / RFC 5705)\n"
+            "  --keymatexportlen N  how many bytes to export (default 20)\n"
             "  --key-update         after the handshake, update our keys and ask the server to\n"
             "                       update its own (TLS 1.3 KeyUpdate)\n"
             "  --quiet              no summary\n");
@@ -303,6 +305,8 @@ int cmd_client(int argc, char **argv)
     char *target = NULL, *host, *port;
     const char *servername = NULL, *sess_out = NULL, *sess_in = NULL, *early_file = NULL;
     bool quiet = false, clean = false, reconnect = false, key_update = false;
+    const char *export_label = NULL;
+    unsigned long export_len = 20;
     static uint8_t early[16384], sess[8192], input[1 << 20];
     long early_len = 0, sess_len = 0, input_len = 0;
     latch_config *cfg;
@@ -335,6 +339,10 @@ int cmd_client(int argc, char **argv)
             early_file = argv[++i];
         } else if (strcmp(argv[i], "--reconnect") == 0) {
             reconnect = true;
+        } else if (strcmp(argv[i], "--keymatexport") == 0 && i + 1 < argc) {
+            export_label = argv[++i];
+        } else if (strcmp(argv[i], "--keymatexportlen") == 0 && i + 1 < argc) {
+            export_len = strtoul(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--key-update") == 0) {
             key_update = true;
         } else if (argv[i][0] != '-' && target == NULL) {
@@ -425,6 +433,24 @@ int cmd_client(int argc, char **argv)
                         : latch_conn_early_status(c) == LATCH_EARLY_REJECTED ? "declined, sent again after the handshake"
                                                                              : "not sent (the session does not allow it)");
             }
+        }
+        if (export_label != NULL) {
+            uint8_t km[512];
+
+            if (export_len == 0 || export_len > sizeof km) {
+                fprintf(stderr, "latch client: --keymatexportlen must be 1 to %zu\n", sizeof km);
+                goto out;
+            }
+            e = latch_conn_export_keying_material(c, export_label, NULL, 0, km, export_len);
+            if (e != LATCH_OK) {
+                tool_err("client", "--keymatexport", e);
+                goto out;
+            }
+            fprintf(stderr, "  exported   ");
+            for (unsigned long k = 0; k < export_len; k++) {
+                fprintf(stderr, "%02X", km[k]);
+            }
+            fprintf(stderr, " (label \"%s\", no context)\n", export_label);
         }
         if (key_update) {
             e = latch_conn_key_update(c, true);

@@ -121,13 +121,15 @@ LATCH_API latch_early_status latch_conn_early_status(const latch_conn *c);
 LATCH_API bool latch_conn_resumed(const latch_conn *c);
 
 /**
- * \brief Keying material exporter (RFC 8446 §7.5): len bytes bound to this
- * connection, a label and an optional context, which both ends compute alike
- * (e.g. for channel binding). context NULL and an empty context are the same
- * in TLS 1.3.
+ * \brief Keying material exporter (RFC 8446 §7.5 for TLS 1.3, RFC 5705 for
+ * TLS 1.2): len bytes bound to this connection, a label and an optional
+ * context, which both ends compute alike (e.g. for channel binding). In TLS
+ * 1.3 a NULL context and an empty one give the same output; in TLS 1.2 they
+ * differ, as RFC 5705 says.
  * \return LATCH_OK; LATCH_ERR_BAD_STATE before the handshake completes;
- * LATCH_ERR_INVALID_ARGUMENT (label empty or over 249 bytes, context over
- * 255... see RFC 8446 §7.1, len over 255 * hash length).
+ * LATCH_ERR_INVALID_ARGUMENT (TLS 1.3: label empty or over 249 bytes,
+ * context over 255 bytes, len over 255 * hash length; TLS 1.2: empty or
+ * reserved label such as "master secret", context over 65535 bytes).
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_conn_export_keying_material(const latch_conn *c, const char *label,
                                                                        const uint8_t *context, size_t context_len,

@@ -135,6 +135,8 @@ latch_err latch__tls12_master(latch_conn *c, const uint8_t *pms, size_t pms_len)
         LATCH_TRY(latch_ks12_master(c->hash, pms, pms_len, c->client_random, c->server_random, &hs->master));
     }
     latch__conn_keylog(c, "CLIENT_RANDOM", &hs->master);
+    /* RFC 5705 exporters read the master secret after the handshake. */
+    latch_secret_set(&c->exporter_secret, hs->master.b, hs->master.len);
     LATCH_TRY(latch_ks12_keys(c->hash, &hs->master, c->client_random, c->server_random, c->aead->key_len, iv_len,
                               &hs->keys));
     latch__conn_trace(c, LATCH_TRACE_CHECK, true, 0, "keys", 0,

@@ -476,6 +476,31 @@ static void test_early_cache(void)
     latch_config_free(cc);
 }
 
+/* TLS 1.2 exporters (RFC 5705): both ends agree; no context differs from an
+ * empty one; the PRF's own labels are refused. */
+static void test_exporter12(void)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    uint8_t a[32], b[32], c2[32];
+    tpair p;
+
+    REQUIRE_OK(latch_config_set_versions(cc, LATCH_TLS12, LATCH_TLS12));
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    REQUIRE_OK(tpair_handshake(&p));
+    REQUIRE(latch_conn_version(p.s) == LATCH_TLS12);
+    CHECK_OK(latch_conn_export_keying_material(p.c, "EXPERIMENTAL x", NULL, 0, a, sizeof a));
+    CHECK_OK(latch_conn_export_keying_material(p.s, "EXPERIMENTAL x", NULL, 0, b, sizeof b));
+    CHECK_MEM(a, sizeof a, b, sizeof b);
+    CHECK_OK(latch_conn_export_keying_material(p.s, "EXPERIMENTAL x", (const uint8_t *)"", 0, c2, sizeof c2));
+    CHECK(memcmp(a, c2, sizeof a) != 0);
+    CHECK_ERR(latch_conn_export_keying_material(p.c, "master secret", NULL, 0, a, sizeof a),
+              LATCH_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(latch_conn_export_keying_material(p.c, "", NULL, 0, a, sizeof a), LATCH_ERR_INVALID_ARGUMENT);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
 static const latch_test cases[] = {
     TEST(test_resume_psk_dhe),
     TEST(test_resume_psk_ke),
@@ -487,6 +512,7 @@ static const latch_test cases[] = {
     TEST(test_external_psk),
     TEST(test_key_update),
     TEST(test_exporter),
+    TEST(test_exporter12),
     TEST(test_early_data),
     TEST(test_early_declined),
     TEST(test_early_cache),
