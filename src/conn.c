@@ -33,13 +33,20 @@ static void record_error(latch_conn *c, latch_err e)
     c->errinfo.alert = LATCH_ALERT_NONE;
     c->errinfo.file = NULL;
     c->errinfo.line = 0;
-    c->err_detail[0] = '\0';
+    c->errinfo.detail = "";
     if (l->code == e) {
+        size_t n = strlen(l->detail);
+
         c->errinfo.file = l->file;
         c->errinfo.line = l->line;
-        snprintf(c->err_detail, sizeof c->err_detail, "%s", l->detail);
+        /* The detail is kept only once something failed (out of memory: none). */
+        latch__free(c->alloc, c->err_detail, c->err_detail != NULL ? strlen(c->err_detail) + 1 : 0);
+        c->err_detail = latch__alloc_uninit(c->alloc, n + 1);
+        if (c->err_detail != NULL) {
+            memcpy(c->err_detail, l->detail, n + 1);
+            c->errinfo.detail = c->err_detail;
+        }
     }
-    c->errinfo.detail = c->err_detail;
 }
 
 latch_err latch__conn_fail(latch_conn *c, latch_err e)
@@ -417,6 +424,15 @@ void latch_conn_free(latch_conn *c)
     latch__free_used(c->alloc, c->out, c->out_cap, 0);
     latch_peer_free(c->peer);
     latch__pha_free(c);
+    if (c->server_name != NULL) {
+        latch__free(c->alloc, c->server_name, strlen(c->server_name) + 1);
+    }
+    if (c->alpn != NULL) {
+        latch__free(c->alloc, c->alpn, strlen(c->alpn) + 1);
+    }
+    if (c->err_detail != NULL) {
+        latch__free(c->alloc, c->err_detail, strlen(c->err_detail) + 1);
+    }
     if (c->session != NULL) {
         latch__free(c->alloc, c->session, sizeof *c->session);
     }
@@ -981,12 +997,38 @@ uint16_t latch_conn_sigalg(const latch_conn *c)
 
 const char *latch_conn_alpn(const latch_conn *c)
 {
-    return c->alpn[0] != '\0' ? c->alpn : NULL;
+    return c->alpn;
 }
 
 const char *latch_conn_server_name(const latch_conn *c)
 {
-    return c->server_name[0] != '\0' ? c->server_name : NULL;
+    return c->server_name;
+}
+
+latch_err latch__conn_set_str(latch_conn *c, char **dst, const uint8_t *p, size_t n)
+{
+    char *s = latch__alloc_uninit(c->alloc, n + 1);
+
+    LATCH_ENSURE(s != NULL, LATCH_ERR_NO_MEMORY, "allocating a name");
+    if (n > 0) {
+        memcpy(s, p, n);
+    }
+    s[n] = '\0';
+    if (*dst != NULL) {
+        latch__free(c->alloc, *dst, strlen(*dst) + 1);
+    }
+    *dst = s;
+    return LATCH_OK;
+}
+
+void latch__conn_session_names(const latch_conn *c, latch_session *s)
+{
+    size_t a = strlen(latch__str(c->alpn)), n = strlen(latch__str(c->server_name));
+
+    s->alpn_len = (uint8_t)(a < sizeof s->alpn ? a : sizeof s->alpn);
+    memcpy(s->alpn, latch__str(c->alpn), s->alpn_len);
+    s->sni_len = (uint8_t)(n < sizeof s->sni ? n : sizeof s->sni);
+    memcpy(s->sni, latch__str(c->server_name), s->sni_len);
 }
 
 bool latch_conn_hrr(const latch_conn *c)

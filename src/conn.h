@@ -43,7 +43,7 @@ struct latch_conn {
     /* The first failure sticks. */
     latch_err err;
     latch_error_info errinfo;
-    char err_detail[LATCH_ERR_DETAIL_MAX];
+    char *err_detail; /* allocated on failure */
     const char *alert_hint; /* what a fatal alert received most likely means, or NULL */
 
     /* Record protection, one state per direction. */
@@ -88,8 +88,8 @@ struct latch_conn {
     uint16_t sigalg;
     uint16_t peer_sigalg;
     bool did_hrr;
-    char server_name[256];
-    char alpn[256];
+    char *server_name; /* NULL if none; allocated to size */
+    char *alpn;        /* NULL if none; allocated to size */
     uint8_t client_random[32];
     uint8_t server_random[32];
 
@@ -121,6 +121,20 @@ struct latch_conn {
     uint8_t *early_in;      /* server: early data not yet read (read before later data) */
     size_t early_in_off, early_in_len, early_in_cap;
 };
+
+/* ---- Names ---------------------------------------------------------------------- */
+
+/** Keep n bytes of p as *dst (a NUL-terminated copy, replacing any old one). */
+LATCH_MUST_CHECK latch_err latch__conn_set_str(latch_conn *c, char **dst, const uint8_t *p, size_t n);
+
+/** s gets the connection's ALPN protocol and server name. */
+void latch__conn_session_names(const latch_conn *c, latch_session *s);
+
+/** p, or "" for NULL. */
+static inline const char *latch__str(const char *p)
+{
+    return p != NULL ? p : "";
+}
 
 /* ---- Failing -------------------------------------------------------------------- */
 

@@ -284,12 +284,14 @@ latch_err latch__client_init(latch_conn *c, const char *server_name)
         LATCH_ENSURE(cfg->insecure_no_verify, LATCH_ERR_INVALID_ARGUMENT,
                      "a server name is needed to verify the server's certificate");
     } else {
+        size_t n = strlen(server_name);
+
         LATCH_TRY(check_host(server_name));
-        snprintf(c->server_name, sizeof c->server_name, "%s", server_name);
         /* A trailing dot names the same host; SNI must not carry it (RFC 6066 §3). */
-        if (c->server_name[strlen(c->server_name) - 1] == '.') {
-            c->server_name[strlen(c->server_name) - 1] = '\0';
+        if (server_name[n - 1] == '.') {
+            n--;
         }
+        LATCH_TRY(latch__conn_set_str(c, &c->server_name, (const uint8_t *)server_name, n));
     }
     c->client_pending = true;
     return LATCH_OK;
@@ -385,7 +387,7 @@ latch_err latch__client_start(latch_conn *c)
     LATCH_TRY(c->prov->random(c->prov->rng, gr, 2));
     hs->grease[0] = (uint16_t)(0x0A0A | ((gr[0] & 0xF0) << 8) | (gr[0] & 0xF0));
     hs->grease[1] = (uint16_t)(0x0A0A | (((gr[0] + 0x10) & 0xF0) << 8) | ((gr[0] + 0x10) & 0xF0));
-    hs->sni_sent = c->server_name[0] != '\0' && !is_ip_literal(c->server_name);
+    hs->sni_sent = c->server_name != NULL && c->server_name[0] != '\0' && !is_ip_literal(c->server_name);
     hs->alpn_offered = cfg->alpn_len > 0;
     for (size_t i = 0; offers(hs, LATCH_TLS13) && i < cfg->n_groups && hs->n_shares < cfg->key_shares &&
                        i < LATCH_HS_MAX_SHARES;
@@ -679,9 +681,7 @@ latch_err latch__client_take_alpn(latch_conn *c, latch_rd data)
     }
     /* RFC 7301 §3.2: the server's choice must be one we offered. */
     LATCH_ENSURE(found, LATCH_ERR_ILLEGAL_PARAMETER, "the server chose an ALPN protocol we did not offer");
-    memcpy(c->alpn, proto.p, proto.len);
-    c->alpn[proto.len] = '\0';
-    return LATCH_OK;
+    return latch__conn_set_str(c, &c->alpn, proto.p, proto.len);
 }
 
 /* ---- Server authentication --------------------------------------------------------- */
@@ -810,10 +810,7 @@ static latch_err client_nst(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     s->age_add = nst.age_add;
     s->max_early_data = nst.max_early_data;
     s->verified = c->verify_result == LATCH_OK;
-    s->alpn_len = (uint8_t)strlen(c->alpn);
-    memcpy(s->alpn, c->alpn, s->alpn_len);
-    s->sni_len = (uint8_t)strlen(c->server_name);
-    memcpy(s->sni, c->server_name, s->sni_len);
+    latch__conn_session_names(c, s);
     memcpy(s->ticket, nst.ticket.p, nst.ticket.len);
     s->ticket_len = (uint16_t)nst.ticket.len;
     c->tickets_received++;

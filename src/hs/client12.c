@@ -83,8 +83,8 @@ bool latch__client12_can_offer(const latch_conn *c)
     return s != NULL && s->version == LATCH_TLS12 && !s->external && s->ems &&
            latch_session_fresh(s, latch__config_now(c->cfg)) && (s->ticket_len > 0 || s->sid_len > 0) &&
            latch__u16_in(hs->offered_versions, hs->n_offered_versions, LATCH_TLS12) &&
-           latch__u16_in(hs->offered_suites, hs->n_offered_suites, s->suite) && s->sni_len == strlen(c->server_name) &&
-           memcmp(s->sni, c->server_name, s->sni_len) == 0;
+           latch__u16_in(hs->offered_suites, hs->n_offered_suites, s->suite) && s->sni_len == strlen(latch__str(c->server_name)) &&
+           memcmp(s->sni, latch__str(c->server_name), s->sni_len) == 0;
 }
 
 /* The server accepted the session we offered: the abbreviated handshake. */
@@ -149,10 +149,7 @@ static latch_err keep_session(latch_conn *c)
     /* RFC 5077 §3.3: the hint, or our ticket lifetime for a session id. */
     s->lifetime = hs->ticket12_hint > 0 ? hs->ticket12_hint : c->cfg->ticket_lifetime;
     s->verified = c->verify_result == LATCH_OK;
-    s->alpn_len = (uint8_t)strlen(c->alpn);
-    memcpy(s->alpn, c->alpn, s->alpn_len);
-    s->sni_len = (uint8_t)strlen(c->server_name);
-    memcpy(s->sni, c->server_name, s->sni_len);
+    latch__conn_session_names(c, s);
     memcpy(s->sid, hs->sid12, hs->sid12_len);
     s->sid_len = hs->sid12_len;
     memcpy(s->ticket, hs->ticket12, hs->ticket12_len);

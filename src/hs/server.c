@@ -382,12 +382,10 @@ static latch_err use_choice(latch_conn *c, const choice *ch)
     c->version = LATCH_TLS13;
     c->group = ch->group;
     if (ch->sni.len > 0) {
-        memcpy(c->server_name, ch->sni.p, ch->sni.len);
-        c->server_name[ch->sni.len] = '\0';
+        LATCH_TRY(latch__conn_set_str(c, &c->server_name, ch->sni.p, ch->sni.len));
     }
     if (ch->alpn.len > 0) {
-        memcpy(c->alpn, ch->alpn.p, ch->alpn.len);
-        c->alpn[ch->alpn.len] = '\0';
+        LATCH_TRY(latch__conn_set_str(c, &c->alpn, ch->alpn.p, ch->alpn.len));
     }
     if (latch_transcript_alg(&c->hs->th) == NULL) {
         LATCH_TRY(latch_transcript_select(&c->hs->th, ch->suite->hash));
@@ -454,18 +452,14 @@ static latch_err send_hrr(latch_conn *c, const latch_client_hello *ch, const cho
 static latch_err build_ee(latch_conn *c, latch_wr *w, const void *arg)
 {
     latch_encrypted_extensions_out ee;
+    uint8_t alpn_buf[256];
 
     (void)arg;
     memset(&ee, 0, sizeof ee);
     ee.server_name_ack = c->hs->sni_matched;
     ee.early_data = c->early == LATCH_EARLY_ACCEPTED;
-    if (c->alpn[0] != '\0') {
-        uint8_t *wire = c->hs->out; /* unused: ALPN is written from alpn_buf below */
-
-        (void)wire;
-    }
-    if (c->alpn[0] != '\0') {
-        static _Thread_local uint8_t alpn_buf[256];
+    if (c->alpn != NULL) {
+        /* The protocol_name_list with the one name we chose. */
         size_t n = strlen(c->alpn);
 
         alpn_buf[0] = (uint8_t)n;
@@ -743,10 +737,7 @@ static latch_err send_ticket(latch_conn *c, uint8_t index)
     s.issued = latch__config_now(cfg);
     s.lifetime = cfg->ticket_lifetime;
     s.max_early_data = cfg->max_early_data;
-    s.alpn_len = (uint8_t)strlen(c->alpn);
-    memcpy(s.alpn, c->alpn, s.alpn_len);
-    s.sni_len = (uint8_t)strlen(c->server_name);
-    memcpy(s.sni, c->server_name, s.sni_len);
+    latch__conn_session_names(c, &s);
     e = c->prov->random(c->prov->rng, (uint8_t *)&s.age_add, sizeof s.age_add);
     if (e == LATCH_OK) {
         e = latch_ks13_resumption_psk(c->hash, &c->resumption_secret, nonce, sizeof nonce, &s.secret);

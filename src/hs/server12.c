@@ -397,10 +397,7 @@ static void make_session(const latch_conn *c, latch_session *s)
     s->issued = latch__config_now(c->cfg);
     s->lifetime = c->cfg->ticket_lifetime;
     s->ems = true;
-    s->alpn_len = (uint8_t)strlen(c->alpn);
-    memcpy(s->alpn, c->alpn, s->alpn_len);
-    s->sni_len = (uint8_t)strlen(c->server_name);
-    memcpy(s->sni, c->server_name, s->sni_len);
+    latch__conn_session_names(c, s);
 }
 
 typedef struct nst_arg {
@@ -446,12 +443,10 @@ static latch_err use_choice(latch_conn *c, const choice12 *cho)
     c->group = cho->group;
     c->hs->chain = cho->chain;
     if (cho->sni.len > 0) {
-        memcpy(c->server_name, cho->sni.p, cho->sni.len);
-        c->server_name[cho->sni.len] = '\0';
+        LATCH_TRY(latch__conn_set_str(c, &c->server_name, cho->sni.p, cho->sni.len));
     }
     if (cho->alpn.len > 0) {
-        memcpy(c->alpn, cho->alpn.p, cho->alpn.len);
-        c->alpn[cho->alpn.len] = '\0';
+        LATCH_TRY(latch__conn_set_str(c, &c->alpn, cho->alpn.p, cho->alpn.len));
     }
     return latch_transcript_select(&c->hs->th, cho->suite->hash);
 }
