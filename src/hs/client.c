@@ -116,6 +116,10 @@ static latch_err build_client_hello(latch_conn *c, latch_wr *w, const void *arg)
     ch.n_shares = hs->n_shares;
     ch.sigalgs = cfg->sigalgs;
     ch.n_sigalgs = cfg->n_sigalgs;
+    /* RFC 8446 §4.2.3: the schemes we accept in certificates, which are the
+     * same (chain verification refuses SHA-1 and short RSA keys itself). */
+    ch.sigalgs_cert = cfg->sigalgs;
+    ch.n_sigalgs_cert = cfg->n_sigalgs;
     ch.server_name = hs->sni_sent ? c->server_name : NULL;
     if (hs->alpn_offered) {
         ch.alpn_wire = cfg->alpn_wire;
