@@ -960,12 +960,26 @@ static void test_system_store(void)
     save_env("SSL_CERT_FILE", &file);
     save_env("SSL_CERT_DIR", &dirs);
 
-    /* The real system store does not know the test CA. */
+    /* The real system store (libcrypto's default file and directory, with
+     * SSL_CERT_FILE and SSL_CERT_DIR unset) does not know the test CA. */
+    unsetenv("SSL_CERT_FILE");
+    unsetenv("SSL_CERT_DIR");
     cc = fresh();
-    CHECK_ERR(handshake_with(cc), LATCH_ERR_CERT_UNKNOWN_CA);
-    REQUIRE(cc->trust != NULL);
-    CHECK(latch_trust_count(cc->trust) > 0); /* it was loaded, not empty */
-    CHECK(!cc->cas_configured);
+    {
+        latch_conn *c = NULL;
+        latch_err e = latch_conn_new_client(cc, "localhost", &c);
+
+        latch_conn_free(c);
+        if (e == LATCH_ERR_FILE_READ) {
+            /* Only on a machine without ca-certificates; the cases below still run. */
+            printf("note: no system CA store here (%s); skipping the default-store case\n", latch_last_error()->detail);
+        } else {
+            CHECK_ERR(handshake_with(cc), LATCH_ERR_CERT_UNKNOWN_CA);
+            REQUIRE(cc->trust != NULL);
+            CHECK(latch_trust_count(cc->trust) > 0); /* it was loaded, not empty */
+            CHECK(!cc->cas_configured);
+        }
+    }
     latch_config_free(cc);
 
     /* Point the system store at the test CA: the same client now succeeds,
