@@ -42,6 +42,16 @@ static bool is_grease(uint16_t v)
     return (v & 0x0F0F) == 0x0A0A && (v >> 8) == (v & 0xFF);
 }
 
+/* A code point by name, or in hex when latch has no name for it. */
+static void put_code(sbuf *b, const char *sep, const char *(*name)(uint16_t), uint16_t v)
+{
+    if (strcmp(name(v), "unknown") == 0) {
+        put(b, "%s0x%04x", sep, v);
+    } else {
+        put(b, "%s%s", sep, name(v));
+    }
+}
+
 static void put_u16s(sbuf *b, latch_u16s l, const char *(*name)(uint16_t))
 {
     size_t shown = 0;
@@ -52,11 +62,7 @@ static void put_u16s(sbuf *b, latch_u16s l, const char *(*name)(uint16_t))
         if (is_grease(v)) {
             continue;
         }
-        if (strcmp(name(v), "unknown") == 0) {
-            put(b, "%s0x%04x", shown++ ? ", " : "", v);
-        } else {
-            put(b, "%s%s", shown++ ? ", " : "", name(v));
-        }
+        put_code(b, shown++ ? ", " : "", name, v);
     }
 }
 
@@ -107,7 +113,7 @@ static void sum_client_hello(sbuf *b, latch_rd body)
         put(b, "; key shares ");
         for (size_t i = 0; i < ks.n; i++) {
             if (!is_grease(ks.e[i].group)) {
-                put(b, "%s%s", shown++ ? ", " : "", latch_group_name(ks.e[i].group));
+                put_code(b, shown++ ? ", " : "", latch_group_name, ks.e[i].group);
             }
         }
         if (shown == 0) {
@@ -156,18 +162,20 @@ static void sum_server_hello(sbuf *b, latch_rd body)
         latch_ext_versions_sh_parse(sh.exts.data[LATCH_X_SUPPORTED_VERSIONS], &v) != LATCH_OK) {
         v = 0;
     }
-    put(b, "%s, %s", latch_version_name(v != 0 ? v : sh.legacy_version), latch_suite_name(sh.cipher_suite));
+    put_code(b, "", latch_version_name, v != 0 ? v : sh.legacy_version);
+    put_code(b, ", ", latch_suite_name, sh.cipher_suite);
     if (sh.is_hrr) {
         if (latch_exts_has(&sh.exts, LATCH_X_KEY_SHARE) &&
             latch_ext_key_share_hrr_parse(sh.exts.data[LATCH_X_KEY_SHARE], &g) == LATCH_OK) {
-            put(b, "; retry with a %s key share", latch_group_name(g));
+            put_code(b, "; retry with a ", latch_group_name, g);
+            put(b, " key share");
         }
         if (latch_exts_has(&sh.exts, LATCH_X_COOKIE)) {
             put(b, "; cookie");
         }
     } else if (latch_exts_has(&sh.exts, LATCH_X_KEY_SHARE) &&
                latch_ext_key_share_sh_parse(sh.exts.data[LATCH_X_KEY_SHARE], &ks) == LATCH_OK) {
-        put(b, "; key share %s", latch_group_name(ks.group));
+        put_code(b, "; key share ", latch_group_name, ks.group);
     }
 }
 
@@ -339,7 +347,10 @@ static void summarize(const latch_conn *c, sbuf *b, uint8_t type, latch_rd whole
     case LATCH_HS_CERTIFICATE_VERIFY:
         if (latch_certificate_verify_parse(body, &cv) == LATCH_OK) {
             scheme = cv.scheme;
-            put(b, "%s signature, %zu bytes", latch_sigalg_name(scheme), cv.signature.len);
+            put_code(b, "", latch_sigalg_name, scheme);
+            put(b, " signature, %zu bytes", cv.signature.len);
+        } else {
+            put(b, "(malformed)");
         }
         break;
     case LATCH_HS_FINISHED: put(b, "verify_data, %zu bytes", body.len); break;
@@ -353,11 +364,15 @@ static void summarize(const latch_conn *c, sbuf *b, uint8_t type, latch_rd whole
             }
         } else if (latch_new_session_ticket_parse(body, &nst) == LATCH_OK) {
             put(b, "ticket of %zu bytes, lifetime %u s", nst.ticket.len, nst.lifetime);
+        } else {
+            put(b, "(malformed)");
         }
         break;
     case LATCH_HS_KEY_UPDATE:
         if (latch_key_update_parse(body, &ku) == LATCH_OK) {
             put(b, "%s", ku ? "update_requested" : "update_not_requested");
+        } else {
+            put(b, "(malformed)");
         }
         break;
     default: put(b, "%u bytes", len); break;
