@@ -43,7 +43,10 @@ static latch_config *fresh(void)
 
 static void test_defaults(void)
 {
-    static const uint16_t suites[] = {0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8};
+    /* The two RSA key transport suites come last and stay inactive until
+     * latch_config_enable_legacy_rsa_kx. */
+    static const uint16_t suites[] = {0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC02C,
+                                      0xC030, 0xCCA9, 0xCCA8, 0x009C, 0x009D};
     static const uint16_t groups[] = {0x001D, 0x0017, 0x0018};
     latch_config *cfg = fresh();
 

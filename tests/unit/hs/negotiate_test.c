@@ -265,12 +265,16 @@ static void test_pick_filters(void)
     /* Only what we allow. */
     CHECK_EQ(pick("rsa_pss_rsae_sha256", (const uint16_t[]){0x0805, 0x0804}, 2, rsa, true), 0x0804);
     CHECK_EQ(pick("rsa_pss_rsae_sha384", (const uint16_t[]){0x0804}, 1, rsa, true), 0);
-    /* TLS 1.3 skips PKCS#1 and SHA-1; TLS 1.2 takes PKCS#1 (SHA-1 we never allow). */
+    /* TLS 1.3 skips PKCS#1 and SHA-1. TLS 1.2 prefers what TLS 1.3 would
+     * take (PSS), then falls back to PKCS#1 (SHA-1 we never allow). */
     CHECK_EQ(pick(NULL, rsa_list, 3, rsa, true), 0x0804);
-    CHECK_EQ(pick(NULL, rsa_list, 3, rsa, false), 0x0401);
-    /* TLS 1.3 binds the curve; TLS 1.2 does not. */
+    CHECK_EQ(pick(NULL, rsa_list, 3, rsa, false), 0x0804);
+    CHECK_EQ(pick(NULL, rsa_list, 2, rsa, false), 0x0401);
+    /* TLS 1.3 binds the curve; TLS 1.2 prefers the key's own curve but may
+     * sign with another hash. */
     CHECK_EQ(pick(NULL, ec_list, 2, p384, true), 0x0503);
-    CHECK_EQ(pick(NULL, ec_list, 2, p384, false), 0x0403);
+    CHECK_EQ(pick(NULL, ec_list, 2, p384, false), 0x0503);
+    CHECK_EQ(pick(NULL, ec_list, 1, p384, false), 0x0403);
     CHECK_EQ(pick(NULL, ec_list, 2, p256, true), 0x0403);
     /* GREASE, private use and schemes the provider lacks are skipped. */
     CHECK_EQ(pick(NULL, mixed, 6, ed25519, true), 0x0807);
@@ -431,7 +435,7 @@ static void test_pick_client_chain(void)
     scheme = 0x1234;
     make_cr(buf, sizeof buf, pkcs1_only, 1, NULL, 0, &cr);
     CHECK(latch__pick_client_chain(c, &cr, &scheme) == NULL);
-    CHECK_EQ(scheme, 0x1234); /* untouched */
+    CHECK_EQ(scheme, 0); /* no scheme */
     /* The server names the RSA test CA: the RSA chain, even though ECDSA fits first. */
     {
         latch_config *t = tcfg_server(LATCH_KEY_RSA2048);
