@@ -51,7 +51,8 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_key_type_from_name(const char *name, 
  * \brief Write a complete test PKI into a directory.
  *
  * Files written (existing ones are replaced; keys get mode 0600):
- * - ca.pem, ca.key: a self-signed CA, CN "latch test CA";
+ * - ca.pem, ca.key: a self-signed CA, CN "latch test CA" and 8 random hex digits
+ *   (so that two test PKIs never share a CA name);
  * - server.pem: the server certificate alone (the CA is NOT included),
  *   CN "localhost", SANs DNS:localhost, IP:127.0.0.1, IP:::1, EKU serverAuth;
  * - server-chain.pem: the server certificate, then the CA certificate;

@@ -6,6 +6,7 @@
 #include "x509/mint.h"
 
 #include <openssl/err.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -60,10 +61,18 @@ static latch_err generate(const char *dir, latch_key_type type, pki *k)
     static const char *const server_ips[] = {"127.0.0.1", "::1"};
     int64_t now = (int64_t)time(NULL);
     latch_cert_spec ca_spec, server_spec, client_spec;
+    unsigned char tag[4];
+    char ca_name[64];
 
+    /* Each test PKI's CA has its own name, so that CA lists (and error
+     * messages) tell two of them apart. */
+    if (RAND_bytes(tag, sizeof tag) != 1) {
+        return LATCH_FAIL(LATCH_ERR_RANDOM, "no random bytes for the CA name");
+    }
+    snprintf(ca_name, sizeof ca_name, "latch test CA %02x%02x%02x%02x", tag[0], tag[1], tag[2], tag[3]);
     memset(&ca_spec, 0, sizeof ca_spec);
     ca_spec.key_type = type;
-    ca_spec.common_name = "latch test CA";
+    ca_spec.common_name = ca_name;
     ca_spec.is_ca = true;
     ca_spec.path_len = -1;
 

@@ -36,6 +36,16 @@ cli_to_latch "RSA certificate" "server signature:  rsa_pss_rsae" "$RSA" "NORMAL:
 cli_to_latch "HelloRetryRequest" "after HelloRetryRequest" "$P256" \
     "NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1" --groups secp384r1
 
+# A client certificate from gnutls-cli, required by latch server (TLS 1.3).
+latch_server "$WORK/lsc.log" --cert "$P256/server-chain.pem" --key "$P256/server.key" --www \
+    --ca "$P256/ca.pem" --verify-client require
+out=$(printf "$GET" | timeout 10 gnutls-cli --x509cafile "$P256/ca.pem" --x509certfile "$P256/client.pem" \
+    --x509keyfile "$P256/client.key" --priority "NORMAL:-VERS-ALL:+VERS-TLS1.3" -p "$PORT" localhost 2>&1)
+kill "${PIDS[-1]}" 2>/dev/null
+if grep -q "client certificate: CN=latch test client" <<<"$out" && grep -q "verified:         yes" <<<"$out"; then
+    pass "gnutls-cli --x509certfile -> latch server --verify-client require"
+else fail "gnutls-cli client certificate"; echo "$out" | tail -15; fi
+
 # --- latch client -> gnutls-serv --------------------------------------------------------
 # latch_to_serv NAME EXPECT PKI PRIORITY [CLIENT-ARGS...]
 latch_to_serv() {

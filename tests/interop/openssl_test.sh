@@ -52,6 +52,21 @@ latch_to_ossl "Ed25519 certificate" "peer sig   ed25519" "$ED" --
 latch_to_ossl "HelloRetryRequest to P-384" "after HelloRetryRequest" "$P256" -groups P-384 -- 
 latch_to_ossl "ALPN" "ALPN       http/1.1" "$P256" -alpn http/1.1 -- --alpn h2,http/1.1
 
+# Client certificates (TLS 1.3): s_server -Verify 1 asks for one; latch client sends it,
+# or, without one, reports the certificate_required alert the server sends.
+ossl_server "$P256" -Verify 1 -CAfile "$P256/ca.pem"
+out=$(printf "$GET" | timeout 10 "$LATCH" client "127.0.0.1:$PORT" --servername localhost --ca "$P256/ca.pem" \
+    --cert "$P256/client.pem" --key "$P256/client.key" 2>&1)
+if [ $? -eq 0 ] && grep -q "^Client certificate" <<<"$out"; then
+    pass "latch client --cert -> openssl s_server -Verify 1"
+else fail "latch client --cert -> openssl s_server -Verify 1"; echo "$out" | head -20; fi
+ossl_server "$P256" -Verify 1 -CAfile "$P256/ca.pem"
+out=$(printf "$GET" | timeout 10 "$LATCH" client "127.0.0.1:$PORT" --servername localhost --ca "$P256/ca.pem" 2>&1)
+rc=$?
+if [ $rc -ne 0 ] && grep -q "received alert certificate_required" <<<"$out"; then
+    pass "latch client without a certificate: certificate_required from openssl s_server"
+else fail "latch client without a certificate (exit $rc)"; echo "$out" | tail -5; fi
+
 # A server whose certificate names another host: the client refuses it.
 ossl_server "$P256"
 out=$(printf "$GET" | timeout 10 "$LATCH" client "127.0.0.1:$PORT" --servername wrong.example --ca "$P256/ca.pem" 2>&1)
@@ -103,5 +118,20 @@ ossl_to_latch "ALPN" "ALPN:              h2" "$P256" --alpn h2,http/1.1 -- -alpn
 # A client certificate required and sent.
 ossl_to_latch "client certificate" "client certificate: CN=latch test client" "$P256" \
     --ca "$P256/ca.pem" --verify-client require -- -cert "$P256/client.pem" -key "$P256/client.key"
+
+# A client refused: no certificate, or one from a CA the server does not trust;
+# s_client shows the alert, latch server logs why.
+latch_server "$WORK/lsr.log" --cert "$P256/server-chain.pem" --key "$P256/server.key" --echo \
+    --ca "$P256/ca.pem" --verify-client require
+out=$(echo x | timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -servername localhost -CAfile "$P256/ca.pem" \
+    -tls1_3 2>&1)
+if grep -q "alert certificate required" <<<"$out" && wait_log "$WORK/lsr.log" "sent alert certificate_required" >/dev/null; then
+    pass "openssl s_client without a certificate: alert certificate required"
+else fail "s_client without a certificate"; echo "$out" | tail -5; cat "$WORK/lsr.log"; fi
+out=$(echo x | timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -servername localhost -CAfile "$P256/ca.pem" \
+    -tls1_3 -cert "$RSA/client.pem" -key "$RSA/client.key" 2>&1)
+if grep -q "alert unknown ca" <<<"$out" && wait_log "$WORK/lsr.log" "sent alert unknown_ca" >/dev/null; then
+    pass "openssl s_client with an untrusted certificate: alert unknown ca"
+else fail "s_client untrusted certificate"; echo "$out" | tail -5; cat "$WORK/lsr.log"; fi
 
 finish
