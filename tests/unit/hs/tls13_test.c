@@ -7,6 +7,8 @@
 #include "harness.h"
 #include "tls.h"
 
+#include "conn.h"
+
 #include <string.h>
 
 static int64_t fake_now;
@@ -501,6 +503,32 @@ static void test_exporter12(void)
     latch_config_free(sc);
 }
 
+/* RFC 8446 §5.5: before a key reaches its usage limit, latch updates it by
+ * itself (the limit is lowered here; the real one is 2^24.5 AES-GCM records). */
+static void test_auto_key_update(void)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    const uint8_t msg[] = "near the AEAD limit";
+    latch_secret before;
+    tpair p;
+
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    REQUIRE_OK(tpair_handshake(&p));
+    before = p.c->wr_secret;
+    p.c->wr.limit = 3;
+    for (int i = 0; i < 6; i++) {
+        CHECK_EQ(tpair_roundtrip(p.c, p.s, msg, sizeof msg), 0);
+    }
+    /* The write secret moved on, and the server followed (its read secret too). */
+    CHECK(memcmp(before.b, p.c->wr_secret.b, before.len) != 0);
+    CHECK_MEM(p.c->wr_secret.b, p.c->wr_secret.len, p.s->rd_secret.b, p.s->rd_secret.len);
+    CHECK(p.c->wr.limit > 1000);
+    CHECK(latch_conn_error(p.s)->code == LATCH_OK);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
 static const latch_test cases[] = {
     TEST(test_resume_psk_dhe),
     TEST(test_resume_psk_ke),
@@ -513,6 +541,7 @@ static const latch_test cases[] = {
     TEST(test_key_update),
     TEST(test_exporter),
     TEST(test_exporter12),
+    TEST(test_auto_key_update),
     TEST(test_early_data),
     TEST(test_early_declined),
     TEST(test_early_cache),
