@@ -3,6 +3,7 @@
 
 #include "core/alloc.h"
 #include "core/err.h"
+#include "provider/ossl/ossl.h"
 #include "x509/der.h"
 #include "x509/file.h"
 #include "x509/key.h"
@@ -36,6 +37,7 @@ void latch_chain_free(latch_chain *c)
         X509_free(c->x[i]);
         latch__free(&a, c->der[i], c->der_cap[i]);
     }
+    latch__ossl_sign_unprepare(c->key);
     EVP_PKEY_free(c->key);
     latch__free(&a, c, sizeof *c);
 }
@@ -136,6 +138,9 @@ static latch_err load(latch_chain *c, const uint8_t *cert, size_t cert_len, cons
                           "the private key in %s (%s) does not match certificate '%s' in %s (%s)", key_name, got,
                           subject, cert_name, want);
     }
+    /* The key signs every handshake, possibly in many threads: keep its
+     * signing contexts set up (the chain is not shared yet). */
+    LATCH_TRY(latch__ossl_sign_prepare(c->key));
     return LATCH_OK;
 }
 
