@@ -33,16 +33,21 @@
  * (RSA >= 2048, no SHA-1 or MD5 signatures below the anchor). */
 #define LATCH_VERIFY_AUTH_LEVEL 2
 
+/*
+ * One block from the allocator: this struct, then the arrays x, off and len
+ * (n entries each), then the certificates' bytes.
+ */
 struct latch_peer {
+    latch_allocator alloc;
+    size_t block; /* its size */
     size_t n;
     /* The certificates as libcrypto objects, made on first use (a peer whose
      * chain is found among the trust store's verified chains never decodes
      * them), or the trust store's own object for one that is an anchor. */
-    X509 *x[LATCH_PEER_MAX_CERTS];
+    X509 **x;
+    size_t *off, *len;
     uint8_t *der; /* the certificates as sent, back to back */
     size_t der_total;
-    size_t off[LATCH_PEER_MAX_CERTS];
-    size_t len[LATCH_PEER_MAX_CERTS];
     STACK_OF(X509) *path; /* the validated path, after a successful verify */
     bool verified;
     bool info_known; /* info describes x[0]'s key */
@@ -51,6 +56,8 @@ struct latch_peer {
 
 void latch_peer_free(latch_peer *p)
 {
+    latch_allocator a;
+
     if (p == NULL) {
         return;
     }
@@ -58,8 +65,8 @@ void latch_peer_free(latch_peer *p)
         X509_free(p->x[i]);
     }
     sk_X509_pop_free(p->path, X509_free);
-    latch__free(NULL, p->der, p->der_total);
-    latch__free(NULL, p, sizeof *p);
+    a = p->alloc;
+    latch__free(&a, p, p->block);
 }
 
 /* The leaf's public key must be one libcrypto can use (RFC 8446 §4.4.2.2: it signs CertificateVerify). */
@@ -95,10 +102,10 @@ static latch_err decoded(const latch_peer *cp, size_t i, X509 **out)
     return LATCH_OK;
 }
 
-static latch_err parse_all(latch_peer *p, const uint8_t *const *der, const size_t *der_len, size_t n)
+/* The inputs' sizes, checked; their sum into *total. */
+static latch_err check_sizes(const uint8_t *const *der, const size_t *der_len, size_t n, size_t *total)
 {
-    size_t total = 0;
-
+    *total = 0;
     for (size_t i = 0; i < n; i++) {
         LATCH_ENSURE(der[i] != NULL || der_len[i] == 0, LATCH_ERR_INVALID_ARGUMENT, "a certificate pointer is NULL");
         if (der_len[i] == 0) {
@@ -110,18 +117,20 @@ static latch_err parse_all(latch_peer *p, const uint8_t *const *der, const size_
                               "certificate %zu of the peer's chain is %zu bytes long, more than the limit of %u", i,
                               der_len[i], LATCH_CERT_MAX_LEN);
         }
-        total += der_len[i];
+        *total += der_len[i];
     }
-    p->der = latch__alloc(NULL, total);
-    LATCH_ENSURE(p->der != NULL, LATCH_ERR_NO_MEMORY, "no memory for the peer's certificates");
-    p->der_total = total;
-    p->n = n;
-    total = 0;
-    for (size_t i = 0; i < n; i++) {
-        memcpy(p->der + total, der[i], der_len[i]);
-        p->off[i] = total;
+    return LATCH_OK;
+}
+
+static latch_err parse_all(latch_peer *p, const uint8_t *const *der, const size_t *der_len)
+{
+    size_t at = 0;
+
+    for (size_t i = 0; i < p->n; i++) {
+        memcpy(p->der + at, der[i], der_len[i]);
+        p->off[i] = at;
         p->len[i] = der_len[i];
-        total += der_len[i];
+        at += der_len[i];
     }
     /*
      * Decoding waits until something needs it (d2i_X509 decodes the public
@@ -131,7 +140,7 @@ static latch_err parse_all(latch_peer *p, const uint8_t *const *der, const size_
      * but that libcrypto refuses is refused by latch_peer_verify (or gives no
      * key), with the same code and detail.
      */
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < p->n; i++) {
         latch_cert_view v;
         X509 *x;
 
@@ -145,9 +154,12 @@ static latch_err parse_all(latch_peer *p, const uint8_t *const *der, const size_
     return LATCH_OK;
 }
 
-latch_err latch_peer_new(const uint8_t *const *der, const size_t *der_len, size_t n, latch_peer **out)
+latch_err latch_peer_new_ex(const latch_allocator *a, const uint8_t *const *der, const size_t *der_len, size_t n,
+                            latch_peer **out)
 {
+    size_t total, block;
     latch_peer *p;
+    uint8_t *mem;
     latch_err e;
 
     LATCH_ENSURE(out != NULL, LATCH_ERR_INVALID_ARGUMENT, "out is NULL");
@@ -159,15 +171,35 @@ latch_err latch_peer_new(const uint8_t *const *der, const size_t *der_len, size_
         return LATCH_FAIL(LATCH_ERR_CERT_CHAIN_TOO_LONG, "the peer sent %zu certificates, more than the limit of %d",
                           n, LATCH_PEER_MAX_CERTS);
     }
-    p = latch__alloc(NULL, sizeof *p);
+    LATCH_TRY(check_sizes(der, der_len, n, &total));
+    if (a == NULL) {
+        a = latch__default_allocator();
+    }
+    /* At most 32 certificates of 64 KiB each: no overflow. Every part is size_t-aligned. */
+    block = sizeof *p + n * (sizeof *p->x + sizeof *p->off + sizeof *p->len) + total;
+    p = latch__alloc(a, block);
     LATCH_ENSURE(p != NULL, LATCH_ERR_NO_MEMORY, "no memory for the peer's chain");
-    e = parse_all(p, der, der_len, n);
+    mem = (uint8_t *)(p + 1);
+    p->alloc = *a;
+    p->block = block;
+    p->n = n;
+    p->x = (X509 **)(void *)mem;
+    p->off = (size_t *)(void *)(mem + n * sizeof *p->x);
+    p->len = p->off + n;
+    p->der = (uint8_t *)(p->len + n);
+    p->der_total = total;
+    e = parse_all(p, der, der_len);
     if (e != LATCH_OK) {
         latch_peer_free(p);
         return latch__pass(e, __FILE__, __LINE__);
     }
     *out = p;
     return LATCH_OK;
+}
+
+latch_err latch_peer_new(const uint8_t *const *der, const size_t *der_len, size_t n, latch_peer **out)
+{
+    return latch_peer_new_ex(NULL, der, der_len, n, out);
 }
 
 /* ---- Verification ------------------------------------------------------- */

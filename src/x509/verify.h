@@ -12,6 +12,7 @@
 #include "core/rd.h"
 #include "x509/trust.h"
 
+#include <latch/alloc.h>
 #include <latch/provider.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -65,6 +66,16 @@ typedef struct latch_peer latch_peer;
  */
 LATCH_MUST_CHECK latch_err latch_peer_new(const uint8_t *const *der, const size_t *der_len, size_t n,
                                           latch_peer **out);
+
+/**
+ * latch_peer_new with the peer's memory (one block: the struct and the
+ * certificates' bytes) from allocator a (NULL: the default), such as the
+ * config's, so that it is counted with the connection's. a is copied; its
+ * callbacks and user pointer must outlive the peer. libcrypto's objects
+ * (decoded certificates) come from libcrypto's allocator as always.
+ */
+LATCH_MUST_CHECK latch_err latch_peer_new_ex(const latch_allocator *a, const uint8_t *const *der,
+                                             const size_t *der_len, size_t n, latch_peer **out);
 
 /**
  * Verify the chain: build a path from the leaf through the peer's other

@@ -922,6 +922,69 @@ static void test_decoded_when_needed(void)
     latch_peer_free(p);
 }
 
+/* latch_peer_new_ex: the peer's memory, one block, from the given allocator; all of it back on free and on failure. */
+typedef struct counting {
+    size_t live_blocks, live_bytes, total;
+} counting;
+
+static void *count_alloc(void *user, size_t n)
+{
+    counting *k = user;
+
+    k->live_blocks++;
+    k->live_bytes += n;
+    k->total++;
+    return malloc(n);
+}
+
+static void count_free(void *user, void *p, size_t n)
+{
+    counting *k = user;
+
+    k->live_blocks--;
+    k->live_bytes -= n;
+    free(p);
+}
+
+static void test_allocator(void)
+{
+    counting k = {0, 0, 0};
+    latch_allocator a = {count_alloc, count_free, &k};
+    const uint8_t *der[2] = {leaf_der, inter_der};
+    size_t len[2];
+    const uint8_t garbage[] = {0x30, 0x03, 0x02, 0x01, 0x00};
+    latch_verify_params vp = {"a.example", false, T0, 10, false};
+    latch_trust *t;
+    latch_peer *p = NULL;
+    char buf[64];
+
+    setup();
+    len[0] = leaf_len;
+    len[1] = inter_len;
+    t = trust_of(ca.cert);
+    REQUIRE(t != NULL);
+    REQUIRE_OK(latch_peer_new_ex(&a, der, len, 2, &p));
+    CHECK_EQ(k.live_blocks, 1);
+    CHECK(k.live_bytes > leaf_len + inter_len);
+    CHECK_OK(latch_peer_verify(p, t, &vp));
+    CHECK_OK(latch_peer_subject(p, 1, buf, sizeof buf));
+    CHECK(strcmp(buf, "CN=Verify Intermediate") == 0);
+    CHECK_EQ(k.live_blocks, 1); /* decoding uses libcrypto's allocator, not this one */
+    latch_peer_free(p);
+    CHECK_EQ(k.live_blocks, 0);
+    CHECK_EQ(k.live_bytes, 0);
+
+    der[1] = garbage;
+    len[1] = sizeof garbage;
+    CHECK_ERR(latch_peer_new_ex(&a, der, len, 2, &p), LATCH_ERR_CERT_BAD);
+    CHECK(p == NULL);
+    CHECK_EQ(k.live_blocks, 0);
+    len[1] = 0;
+    CHECK_ERR(latch_peer_new_ex(&a, der, len, 2, &p), LATCH_ERR_DECODE);
+    CHECK_EQ(k.total, 2); /* the empty certificate is refused before anything is allocated */
+    latch_trust_free(t);
+}
+
 static const latch_test cases[] = {
     TEST(test_parse_and_describe),
     TEST(test_bad_der),
@@ -937,6 +1000,7 @@ static const latch_test cases[] = {
     TEST(test_remembered_bounded),
     TEST(test_remembered_threads),
     TEST(test_decoded_when_needed),
+    TEST(test_allocator),
     {0},
 };
 
