@@ -3,6 +3,7 @@
 
 #include "core/alloc.h"
 #include "core/err.h"
+#include "provider/ossl/ossl.h"
 #include "x509/der.h"
 #include "x509/file.h"
 #include "x509/key.h"
@@ -22,6 +23,7 @@ struct latch_chain {
     size_t der_cap[LATCH_CHAIN_MAX_CERTS];
     EVP_PKEY *key;
     latch_pkey_info key_info;
+    latch_name_set leaf_names; /* for latch_chain_matches_name, decoded once */
 };
 
 void latch_chain_free(latch_chain *c)
@@ -36,7 +38,9 @@ void latch_chain_free(latch_chain *c)
         X509_free(c->x[i]);
         latch__free(&a, c->der[i], c->der_cap[i]);
     }
+    latch__ossl_sign_unprepare(c->key);
     EVP_PKEY_free(c->key);
+    latch__name_set_free(&a, &c->leaf_names);
     latch__free(&a, c, sizeof *c);
 }
 
@@ -136,6 +140,11 @@ static latch_err load(latch_chain *c, const uint8_t *cert, size_t cert_len, cons
                           "the private key in %s (%s) does not match certificate '%s' in %s (%s)", key_name, got,
                           subject, cert_name, want);
     }
+    /* The key signs every handshake, possibly in many threads: keep its
+     * signing contexts set up (the chain is not shared yet). */
+    LATCH_TRY(latch__ossl_sign_prepare(c->key));
+    /* A server matches every ClientHello's server_name against the leaf. */
+    LATCH_TRY(latch__name_set_load(&c->alloc, c->x[0], &c->leaf_names));
     return LATCH_OK;
 }
 
@@ -223,7 +232,7 @@ latch_pkey_info latch_chain_key_info(const latch_chain *c)
 
 bool latch_chain_matches_name(const latch_chain *c, const char *host)
 {
-    return c != NULL && latch__name_matches(c->x[0], host);
+    return c != NULL && latch__name_set_matches(&c->leaf_names, host);
 }
 
 bool latch_chain_issued_by_any(const latch_chain *c, const latch_rd *dns, size_t n)

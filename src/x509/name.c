@@ -2,6 +2,7 @@
 #include "x509/name.h"
 #include "x509/cert.h"
 
+#include "core/alloc.h"
 #include "core/err.h"
 
 #include <arpa/inet.h>
@@ -294,6 +295,173 @@ bool latch__name_matches(X509 *x, const char *host)
     }
     ERR_clear_error();
     return r == 1;
+}
+
+/* ---- Decoded names ------------------------------------------------------------ */
+
+void latch__name_set_free(const latch_allocator *a, latch_name_set *s)
+{
+    latch__free(a, s->e, s->n * sizeof *s->e);
+    latch__free(a, s->bytes, s->n_bytes);
+    memset(s, 0, sizeof *s);
+}
+
+latch_err latch__name_set_load(const latch_allocator *a, const X509 *x, latch_name_set *s)
+{
+    GENERAL_NAMES *gens;
+    size_t n = 0, total = 0, off = 0;
+    int count;
+
+    memset(s, 0, sizeof *s);
+    gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+    ERR_clear_error();
+    count = gens != NULL ? sk_GENERAL_NAME_num(gens) : 0;
+    for (int i = 0; i < count; i++) {
+        int type;
+        const ASN1_STRING *v = GENERAL_NAME_get0_value(sk_GENERAL_NAME_value(gens, i), &type);
+
+        /* Empty strings never match (libcrypto skips them too). */
+        if ((type == GEN_DNS || type == GEN_IPADD) && ASN1_STRING_length(v) > 0) {
+            n++;
+            total += (size_t)ASN1_STRING_length(v);
+        }
+    }
+    if (n == 0) {
+        GENERAL_NAMES_free(gens);
+        return LATCH_OK;
+    }
+    s->e = latch__alloc(a, n * sizeof *s->e);
+    s->bytes = latch__alloc(a, total);
+    if (s->e == NULL || s->bytes == NULL) {
+        latch__free(a, s->e, n * sizeof *s->e);
+        latch__free(a, s->bytes, total);
+        memset(s, 0, sizeof *s);
+        GENERAL_NAMES_free(gens);
+        return LATCH_FAIL(LATCH_ERR_NO_MEMORY, "no memory for a certificate's names");
+    }
+    s->n_bytes = total;
+    for (int i = 0; i < count; i++) {
+        int type;
+        const ASN1_STRING *v = GENERAL_NAME_get0_value(sk_GENERAL_NAME_value(gens, i), &type);
+        size_t len = (size_t)ASN1_STRING_length(v);
+
+        if ((type != GEN_DNS && type != GEN_IPADD) || len == 0) {
+            continue;
+        }
+        memcpy(s->bytes + off, ASN1_STRING_get0_data(v), len);
+        s->e[s->n].ip = type == GEN_IPADD;
+        s->e[s->n].off = off;
+        s->e[s->n].len = len;
+        s->n++;
+        off += len;
+    }
+    GENERAL_NAMES_free(gens);
+    return LATCH_OK;
+}
+
+static bool is_alnum(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static uint8_t lower(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c - 'A' + 'a') : c;
+}
+
+/* ASCII case-insensitive equality; a pattern byte 0 never matches. */
+static bool same_nocase(const uint8_t *pattern, const uint8_t *host, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (pattern[i] == 0 || lower(pattern[i]) != lower(host[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * A wildcard pattern under latch's rules (the whole leftmost label, never
+ * partial; see the top of name.h), recognised as libcrypto's X509_check_host
+ * recognises one: "*." then at least two labels ("*.example.com", not
+ * "*.com"), each of letters, digits and '-', neither starting nor ending with
+ * '-', and no other '*'. Anything else is compared literally.
+ */
+static bool wildcard_pattern(const uint8_t *p, size_t len)
+{
+    size_t dots = 0;
+    bool label_start = true;
+
+    if (len < 2 || p[0] != '*' || p[1] != '.') {
+        return false;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if (p[i] == '.') {
+            if (i > 1 && (label_start || p[i - 1] == '-')) {
+                return false; /* an empty label, or one ending with '-' */
+            }
+            dots++;
+            label_start = true;
+        } else if (is_alnum(p[i]) || (p[i] == '-' && !label_start)) {
+            label_start = false;
+        } else {
+            return false; /* '*', '_', '-' at a label's start, other bytes */
+        }
+    }
+    return !label_start && p[len - 1] != '-' && dots >= 2;
+}
+
+/* One dNSName against a host in latch__name_host form (no trailing dot, no '*'). */
+static bool dns_matches(const uint8_t *p, size_t plen, const uint8_t *h, size_t hlen)
+{
+    if (wildcard_pattern(p, plen)) {
+        size_t slen = plen - 1; /* ".example.com" */
+        size_t llen;
+
+        if (hlen <= slen || !same_nocase(p + 1, h + hlen - slen, slen)) {
+            return false;
+        }
+        /* The '*' stands for exactly one non-empty label of letters, digits and '-'. */
+        llen = hlen - slen;
+        for (size_t i = 0; i < llen; i++) {
+            if (!is_alnum(h[i]) && h[i] != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+    return plen == hlen && same_nocase(p, h, plen);
+}
+
+bool latch__name_set_matches(const latch_name_set *s, const char *host)
+{
+    char canon[LATCH_HOST_MAX + 1];
+    bool is_ip;
+    size_t hlen;
+
+    if (s == NULL || latch__name_host(host, canon, &is_ip) != LATCH_OK) {
+        return false;
+    }
+    if (is_ip) {
+        /* Parsed as X509_check_ip_asc parses it. */
+        ASN1_OCTET_STRING *ip = a2i_IPADDRESS(canon);
+        bool hit = false;
+
+        ERR_clear_error();
+        for (size_t i = 0; ip != NULL && i < s->n && !hit; i++) {
+            hit = s->e[i].ip && s->e[i].len == (size_t)ASN1_STRING_length(ip) &&
+                  memcmp(s->bytes + s->e[i].off, ASN1_STRING_get0_data(ip), s->e[i].len) == 0;
+        }
+        ASN1_OCTET_STRING_free(ip);
+        return hit;
+    }
+    hlen = strlen(canon);
+    for (size_t i = 0; i < s->n; i++) {
+        if (!s->e[i].ip && dns_matches(s->bytes + s->e[i].off, s->e[i].len, (const uint8_t *)canon, hlen)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 latch_err latch_x509_dn_string(latch_rd der, char *buf, size_t cap)

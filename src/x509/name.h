@@ -6,6 +6,7 @@
 #ifndef LATCH_X509_NAME_H
 #define LATCH_X509_NAME_H
 
+#include <latch/alloc.h>
 #include <latch/error.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -61,11 +62,49 @@ bool latch__name_is_ip(const char *host);
  * ("example.com." is "example.com"). DNS names must be ASCII (IDNs in
  * A-label form), of labels of 1 to 63 letters, digits, '-' or '_'; no
  * wildcards.
- * eturn LATCH_OK; LATCH_ERR_INVALID_ARGUMENT (with the reason).
+ * 
+eturn LATCH_OK; LATCH_ERR_INVALID_ARGUMENT (with the reason).
  */
 LATCH_MUST_CHECK latch_err latch__name_host(const char *host, char out[LATCH_HOST_MAX + 1], bool *is_ip);
 
 /** True if x's SANs match host (a DNS name or an IP literal) under the rules above. */
 bool latch__name_matches(X509 *x, const char *host);
+
+/*
+ * A certificate's subjectAltName dNSName and iPAddress entries, decoded once
+ * (latch__name_matches decodes the extension on every call), for matching
+ * many hosts against one certificate: a configured chain's leaf, matched
+ * against each ClientHello's server_name. Immutable once loaded.
+ */
+typedef struct latch_name_entry {
+    bool ip;    /* iPAddress (4 or 16 bytes), else dNSName (IA5String bytes) */
+    size_t off; /* into latch_name_set.bytes */
+    size_t len;
+} latch_name_entry;
+
+typedef struct latch_name_set {
+    latch_name_entry *e;
+    size_t n;
+    uint8_t *bytes;
+    size_t n_bytes;
+} latch_name_set;
+
+/**
+ * Decode x's dNSName and iPAddress SANs into s (others are left out: they
+ * never match a host). A missing or undecodable extension gives an empty set,
+ * as it gives no match in latch__name_matches.
+ * \return LATCH_OK; LATCH_ERR_NO_MEMORY (s is then empty).
+ */
+LATCH_MUST_CHECK latch_err latch__name_set_load(const latch_allocator *a, const X509 *x, latch_name_set *s);
+
+/** Free what latch__name_set_load allocated (s is left empty). */
+void latch__name_set_free(const latch_allocator *a, latch_name_set *s);
+
+/**
+ * latch__name_matches against the decoded names: the same answer for every
+ * host (tests/unit/x509/name_test.c compares the two, and so libcrypto's
+ * X509_check_host, over a catalogue of patterns and hosts).
+ */
+bool latch__name_set_matches(const latch_name_set *s, const char *host);
 
 #endif

@@ -5,6 +5,13 @@
  * (X509_verify_cert); latch chooses the parameters (time, purpose, depth,
  * name, security level) and turns libcrypto's verdict into the most specific
  * latch code with a sentence that names the certificate and the reason.
+ *
+ * Most of a client's handshake used to go into d2i_X509 (OpenSSL 3.0 decodes
+ * each certificate's public key through its decoder framework) and
+ * X509_verify_cert. So certificates are decoded only when something needs
+ * them, a certificate that is byte for byte a trust anchor is not decoded at
+ * all, and a chain the trust store has verified before is taken from there
+ * (trust.h) without either.
  */
 #include "x509/verify.h"
 
@@ -26,19 +33,31 @@
  * (RSA >= 2048, no SHA-1 or MD5 signatures below the anchor). */
 #define LATCH_VERIFY_AUTH_LEVEL 2
 
+/*
+ * One block from the allocator: this struct, then the arrays x, off and len
+ * (n entries each), then the certificates' bytes.
+ */
 struct latch_peer {
+    latch_allocator alloc;
+    size_t block; /* its size */
     size_t n;
-    X509 *x[LATCH_PEER_MAX_CERTS];
+    /* The certificates as libcrypto objects, made on first use (a peer whose
+     * chain is found among the trust store's verified chains never decodes
+     * them), or the trust store's own object for one that is an anchor. */
+    X509 **x;
+    size_t *off, *len;
     uint8_t *der; /* the certificates as sent, back to back */
     size_t der_total;
-    size_t off[LATCH_PEER_MAX_CERTS];
-    size_t len[LATCH_PEER_MAX_CERTS];
     STACK_OF(X509) *path; /* the validated path, after a successful verify */
     bool verified;
+    bool info_known; /* info describes x[0]'s key */
+    latch_pkey_info info;
 };
 
 void latch_peer_free(latch_peer *p)
 {
+    latch_allocator a;
+
     if (p == NULL) {
         return;
     }
@@ -46,14 +65,47 @@ void latch_peer_free(latch_peer *p)
         X509_free(p->x[i]);
     }
     sk_X509_pop_free(p->path, X509_free);
-    latch__free(NULL, p->der, p->der_total);
-    latch__free(NULL, p, sizeof *p);
+    a = p->alloc;
+    latch__free(&a, p, p->block);
 }
 
-static latch_err parse_all(latch_peer *p, const uint8_t *const *der, const size_t *der_len, size_t n)
+/* The leaf's public key must be one libcrypto can use (RFC 8446 §4.4.2.2: it signs CertificateVerify). */
+static latch_err check_leaf_key(const latch_peer *p)
 {
-    size_t total = 0;
+    char subject[96], reason[96];
 
+    if (X509_get0_pubkey(p->x[0]) != NULL) {
+        return LATCH_OK;
+    }
+    latch__name_primary(p->x[0], subject, sizeof subject);
+    return LATCH_FAIL(LATCH_ERR_CERT_UNSUPPORTED, "the public key of the peer's certificate '%s' cannot be used (%s)",
+                      subject, latch__ossl_why(reason, sizeof reason, "unknown algorithm"));
+}
+
+/*
+ * Certificate i decoded, on first use. Readers see the peer as const;
+ * decoding it once changes nothing they can observe (a latch_peer is used by
+ * one thread at a time).
+ */
+static latch_err decoded(const latch_peer *cp, size_t i, X509 **out)
+{
+    latch_peer *p = (latch_peer *)(uintptr_t)cp;
+    char why[160];
+
+    if (p->x[i] == NULL) {
+        p->x[i] = latch__der_cert(p->der + p->off[i], p->len[i], why, sizeof why);
+        if (p->x[i] == NULL) {
+            return LATCH_FAIL(LATCH_ERR_CERT_BAD, "certificate %zu of the peer's chain: %s", i, why);
+        }
+    }
+    *out = p->x[i];
+    return LATCH_OK;
+}
+
+/* The inputs' sizes, checked; their sum into *total. */
+static latch_err check_sizes(const uint8_t *const *der, const size_t *der_len, size_t n, size_t *total)
+{
+    *total = 0;
     for (size_t i = 0; i < n; i++) {
         LATCH_ENSURE(der[i] != NULL || der_len[i] == 0, LATCH_ERR_INVALID_ARGUMENT, "a certificate pointer is NULL");
         if (der_len[i] == 0) {
@@ -65,38 +117,49 @@ static latch_err parse_all(latch_peer *p, const uint8_t *const *der, const size_
                               "certificate %zu of the peer's chain is %zu bytes long, more than the limit of %u", i,
                               der_len[i], LATCH_CERT_MAX_LEN);
         }
-        total += der_len[i];
-    }
-    p->der = latch__alloc(NULL, total);
-    LATCH_ENSURE(p->der != NULL, LATCH_ERR_NO_MEMORY, "no memory for the peer's certificates");
-    p->der_total = total;
-    total = 0;
-    for (size_t i = 0; i < n; i++) {
-        char why[160];
-
-        memcpy(p->der + total, der[i], der_len[i]);
-        p->off[i] = total;
-        p->len[i] = der_len[i];
-        total += der_len[i];
-        p->x[i] = latch__der_cert(p->der + p->off[i], p->len[i], why, sizeof why);
-        if (p->x[i] == NULL) {
-            return LATCH_FAIL(LATCH_ERR_CERT_BAD, "certificate %zu of the peer's chain: %s", i, why);
-        }
-        p->n = i + 1;
-    }
-    if (X509_get0_pubkey(p->x[0]) == NULL) {
-        char subject[96], reason[96];
-
-        latch__name_primary(p->x[0], subject, sizeof subject);
-        return LATCH_FAIL(LATCH_ERR_CERT_UNSUPPORTED, "the public key of the peer's certificate '%s' cannot be used (%s)",
-                          subject, latch__ossl_why(reason, sizeof reason, "unknown algorithm"));
+        *total += der_len[i];
     }
     return LATCH_OK;
 }
 
-latch_err latch_peer_new(const uint8_t *const *der, const size_t *der_len, size_t n, latch_peer **out)
+static latch_err parse_all(latch_peer *p, const uint8_t *const *der, const size_t *der_len)
 {
+    size_t at = 0;
+
+    for (size_t i = 0; i < p->n; i++) {
+        memcpy(p->der + at, der[i], der_len[i]);
+        p->off[i] = at;
+        p->len[i] = der_len[i];
+        at += der_len[i];
+    }
+    /*
+     * Decoding waits until something needs it (d2i_X509 decodes the public
+     * key through libcrypto's decoder framework, about 100 us a certificate
+     * with OpenSSL 3.0). A certificate that does not even have the shape of
+     * one is refused now, with libcrypto's reason; one that has the shape
+     * but that libcrypto refuses is refused by latch_peer_verify (or gives no
+     * key), with the same code and detail.
+     */
+    for (size_t i = 0; i < p->n; i++) {
+        latch_cert_view v;
+        X509 *x;
+
+        if (!latch__der_cert_view(p->der + p->off[i], p->len[i], &v)) {
+            LATCH_TRY(decoded(p, i, &x));
+        }
+    }
+    if (p->x[0] != NULL) {
+        LATCH_TRY(check_leaf_key(p));
+    }
+    return LATCH_OK;
+}
+
+latch_err latch_peer_new_ex(const latch_allocator *a, const uint8_t *const *der, const size_t *der_len, size_t n,
+                            latch_peer **out)
+{
+    size_t total, block;
     latch_peer *p;
+    uint8_t *mem;
     latch_err e;
 
     LATCH_ENSURE(out != NULL, LATCH_ERR_INVALID_ARGUMENT, "out is NULL");
@@ -108,15 +171,35 @@ latch_err latch_peer_new(const uint8_t *const *der, const size_t *der_len, size_
         return LATCH_FAIL(LATCH_ERR_CERT_CHAIN_TOO_LONG, "the peer sent %zu certificates, more than the limit of %d",
                           n, LATCH_PEER_MAX_CERTS);
     }
-    p = latch__alloc(NULL, sizeof *p);
+    LATCH_TRY(check_sizes(der, der_len, n, &total));
+    if (a == NULL) {
+        a = latch__default_allocator();
+    }
+    /* At most 32 certificates of 64 KiB each: no overflow. Every part is size_t-aligned. */
+    block = sizeof *p + n * (sizeof *p->x + sizeof *p->off + sizeof *p->len) + total;
+    p = latch__alloc(a, block);
     LATCH_ENSURE(p != NULL, LATCH_ERR_NO_MEMORY, "no memory for the peer's chain");
-    e = parse_all(p, der, der_len, n);
+    mem = (uint8_t *)(p + 1);
+    p->alloc = *a;
+    p->block = block;
+    p->n = n;
+    p->x = (X509 **)(void *)mem;
+    p->off = (size_t *)(void *)(mem + n * sizeof *p->x);
+    p->len = p->off + n;
+    p->der = (uint8_t *)(p->len + n);
+    p->der_total = total;
+    e = parse_all(p, der, der_len);
     if (e != LATCH_OK) {
         latch_peer_free(p);
         return latch__pass(e, __FILE__, __LINE__);
     }
     *out = p;
     return LATCH_OK;
+}
+
+latch_err latch_peer_new(const uint8_t *const *der, const size_t *der_len, size_t n, latch_peer **out)
+{
+    return latch_peer_new_ex(NULL, der, der_len, n, out);
 }
 
 /* ---- Verification ------------------------------------------------------- */
@@ -352,24 +435,27 @@ static latch_err setup(X509_STORE_CTX *ctx, const latch_verify_params *vp, unsig
     return LATCH_OK;
 }
 
-latch_err latch_peer_verify(latch_peer *p, const latch_trust *t, const latch_verify_params *vp)
+/* Every certificate decoded (one that is byte for byte a trust anchor is the anchor's object), the leaf's key usable. */
+static latch_err decode_all(latch_peer *p, const latch_trust *t)
 {
-    unsigned max_depth;
+    for (size_t i = 0; i < p->n; i++) {
+        X509 *x;
+
+        if (p->x[i] == NULL) {
+            p->x[i] = latch__trust_anchor_by_der(t, p->der + p->off[i], p->len[i]);
+        }
+        LATCH_TRY(decoded(p, i, &x));
+    }
+    LATCH_TRY(check_leaf_key(p));
+    return LATCH_OK;
+}
+
+/* libcrypto's verification of the decoded chain (the path building and RFC 5280 §6 checks). */
+static latch_err full_verify(latch_peer *p, const latch_trust *t, const latch_verify_params *vp, unsigned max_depth)
+{
     STACK_OF(X509) *untrusted = NULL;
     X509_STORE_CTX *ctx = NULL;
-    X509_STORE *store;
     latch_err e = LATCH_OK;
-
-    LATCH_ENSURE(p != NULL && t != NULL && vp != NULL, LATCH_ERR_INVALID_ARGUMENT,
-                 "the peer, the trust store or the parameters are NULL");
-    LATCH_ENSURE(vp->now != 0, LATCH_ERR_INVALID_ARGUMENT, "the verification time (now) is not set");
-    LATCH_ENSURE(vp->host == NULL || vp->host[0] != '\0', LATCH_ERR_INVALID_ARGUMENT,
-                 "the host to check is empty (use NULL for no name check)");
-    p->verified = false;
-    sk_X509_pop_free(p->path, X509_free);
-    p->path = NULL;
-    max_depth = vp->max_depth != 0 ? vp->max_depth : LATCH_VERIFY_DEFAULT_DEPTH;
-    store = latch__trust_store(t);
 
     untrusted = sk_X509_new_null();
     ctx = X509_STORE_CTX_new();
@@ -383,7 +469,7 @@ latch_err latch_peer_verify(latch_peer *p, const latch_trust *t, const latch_ver
             goto done;
         }
     }
-    if (X509_STORE_CTX_init(ctx, store, p->x[0], untrusted) != 1) {
+    if (X509_STORE_CTX_init(ctx, latch__trust_store(t), p->x[0], untrusted) != 1) {
         e = LATCH_FAIL(LATCH_ERR_NO_MEMORY, "cannot initialise an X509_STORE_CTX");
         goto done;
     }
@@ -406,18 +492,128 @@ latch_err latch_peer_verify(latch_peer *p, const latch_trust *t, const latch_ver
         goto done;
     }
     e = check_leaf_signing(p, vp);
-    if (e != LATCH_OK) {
-        goto done;
-    }
-    p->verified = true;
 
 done:
-    if (!p->verified) {
+    X509_STORE_CTX_free(ctx);
+    sk_X509_free(untrusted); /* the certificates belong to p */
+    return e;
+}
+
+/*
+ * The name check X509_verify_cert makes (with the parameters setup() gives
+ * it), on a leaf from the trust store's verified chains.
+ */
+static bool leaf_matches(X509 *leaf, const char *host)
+{
+    char canon[LATCH_HOST_MAX + 1];
+    bool is_ip;
+    int r;
+
+    if (latch__name_host(host, canon, &is_ip) != LATCH_OK) {
+        latch__err_clear();
+        return false;
+    }
+    if (is_ip) {
+        r = X509_check_ip_asc(leaf, canon, 0);
+    } else {
+        r = X509_check_host(leaf, canon, strlen(canon), LATCH_X509_HOST_FLAGS, NULL);
+    }
+    ERR_clear_error();
+    return r == 1;
+}
+
+/*
+ * A chain the trust store verified before (trust.h says when that counts):
+ * the leaf and the path come from there. Anything short of a full match (the
+ * name included) is answered by a full verification instead, which also
+ * gives the exact error.
+ */
+static bool verified_before(latch_peer *p, const latch_trust *t, const latch_verify_params *vp,
+                            const latch_cache_key *k)
+{
+    X509 *leaf = NULL;
+    STACK_OF(X509) *path = NULL;
+    latch_pkey_info info;
+
+    if (!latch__trust_cache_get(t, k, vp->now, &leaf, &path, &info)) {
+        return false;
+    }
+    if (vp->host != NULL && !leaf_matches(leaf, vp->host)) {
+        X509_free(leaf);
+        sk_X509_pop_free(path, X509_free);
+        return false;
+    }
+    if (p->x[0] == NULL) {
+        p->x[0] = leaf; /* the same bytes, decoded once for every connection */
+    } else {
+        X509_free(leaf);
+    }
+    p->path = path;
+    p->info = info;
+    p->info_known = true;
+    return true;
+}
+
+/*
+ * Remember a chain that verified, for the times around vp->now at which
+ * every certificate path building could have looked at (the ones sent and
+ * the anchors) is as valid or invalid as now: within them, a full
+ * verification would decide the same.
+ */
+static void remember(latch_peer *p, const latch_trust *t, const latch_verify_params *vp, const latch_cache_key *k)
+{
+    int64_t lo = INT64_MIN, hi = INT64_MAX;
+
+    for (size_t i = 0; i < p->n; i++) {
+        if (!latch__cert_window(p->x[i], vp->now, &lo, &hi)) {
+            return;
+        }
+    }
+    if (!latch__trust_window(t, vp->now, &lo, &hi) || !(lo < vp->now && vp->now < hi)) {
+        return;
+    }
+    latch__trust_cache_put(t, k, lo, hi, p->x[0], p->path, latch_peer_key_info(p));
+}
+
+latch_err latch_peer_verify(latch_peer *p, const latch_trust *t, const latch_verify_params *vp)
+{
+    unsigned max_depth;
+    latch_cache_key key;
+    latch_err e;
+
+    LATCH_ENSURE(p != NULL && t != NULL && vp != NULL, LATCH_ERR_INVALID_ARGUMENT,
+                 "the peer, the trust store or the parameters are NULL");
+    LATCH_ENSURE(vp->now != 0, LATCH_ERR_INVALID_ARGUMENT, "the verification time (now) is not set");
+    LATCH_ENSURE(vp->host == NULL || vp->host[0] != '\0', LATCH_ERR_INVALID_ARGUMENT,
+                 "the host to check is empty (use NULL for no name check)");
+    p->verified = false;
+    sk_X509_pop_free(p->path, X509_free);
+    p->path = NULL;
+    max_depth = vp->max_depth != 0 ? vp->max_depth : LATCH_VERIFY_DEFAULT_DEPTH;
+
+    key.der = p->der;
+    key.der_len = p->der_total;
+    key.lens = p->len;
+    key.n = p->n;
+    key.client_cert = vp->client_cert;
+    key.allow_key_encipherment_only = vp->allow_key_encipherment_only;
+    key.max_depth = max_depth;
+    if (verified_before(p, t, vp, &key)) {
+        p->verified = true;
+        return LATCH_OK;
+    }
+
+    e = decode_all(p, t);
+    if (e == LATCH_OK) {
+        e = full_verify(p, t, vp, max_depth);
+    }
+    if (e == LATCH_OK) {
+        p->verified = true;
+        remember(p, t, vp, &key);
+    } else {
         sk_X509_pop_free(p->path, X509_free);
         p->path = NULL;
     }
-    X509_STORE_CTX_free(ctx);
-    sk_X509_free(untrusted); /* the certificates belong to p */
     ERR_clear_error();
     return e;
 }
@@ -431,17 +627,34 @@ bool latch_peer_verified(const latch_peer *p)
 
 const latch_pkey *latch_peer_key(const latch_peer *p)
 {
-    return p != NULL ? latch__pkey(X509_get0_pubkey(p->x[0])) : NULL;
+    X509 *x = NULL;
+
+    if (p == NULL) {
+        return NULL;
+    }
+    if (p->x[0] == NULL && decoded(p, 0, &x) != LATCH_OK) {
+        latch__err_clear(); /* no key: the caller reports what it was for */
+        return NULL;
+    }
+    return latch__pkey(X509_get0_pubkey(p->x[0]));
 }
 
 latch_pkey_info latch_peer_key_info(const latch_peer *p)
 {
+    latch_peer *mp = (latch_peer *)(uintptr_t)p;
     latch_pkey_info info = {0, 0, 0};
 
-    if (p == NULL || latch__ossl_pkey_info(latch_peer_key(p), &info) != LATCH_OK) {
-        memset(&info, 0, sizeof info);
+    if (p == NULL) {
+        return info;
     }
-    return info;
+    if (!p->info_known) {
+        if (latch__ossl_pkey_info(latch_peer_key(p), &mp->info) != LATCH_OK) {
+            memset(&mp->info, 0, sizeof mp->info);
+        }
+        ERR_clear_error();
+        mp->info_known = p->x[0] != NULL;
+    }
+    return p->info;
 }
 
 size_t latch_peer_count(const latch_peer *p)
@@ -457,30 +670,55 @@ latch_rd latch_peer_der(const latch_peer *p, size_t i)
     return latch_rd_make(p->der + p->off[i], p->len[i]);
 }
 
-static latch_err cert_at(const latch_peer *p, size_t i, char *buf, size_t cap, X509 **x)
+static latch_err check_index(const latch_peer *p, size_t i, char *buf, size_t cap)
 {
     LATCH_ENSURE(buf != NULL && cap > 0, LATCH_ERR_INVALID_ARGUMENT, "the output buffer is NULL or empty");
     buf[0] = '\0';
     LATCH_ENSURE(p != NULL && i < p->n, LATCH_ERR_INVALID_ARGUMENT, "no peer certificate at that index");
-    *x = p->x[i];
+    return LATCH_OK;
+}
+
+/*
+ * The subject or issuer of certificate i as text. Without decoding the
+ * whole certificate when it has not been yet: the Name alone (d2i_X509_NAME,
+ * the same decoder d2i_X509 uses for it), so that describing a peer costs
+ * little.
+ */
+static latch_err name_text(const latch_peer *p, size_t i, bool subject, char *buf, size_t cap)
+{
+    latch_cert_view v;
+    X509 *x = NULL;
+
+    LATCH_TRY(check_index(p, i, buf, cap));
+    if (p->x[i] == NULL && latch__der_cert_view(p->der + p->off[i], p->len[i], &v)) {
+        latch_rd der = subject ? v.subject : v.issuer;
+        const unsigned char *q = der.p;
+        X509_NAME *name = d2i_X509_NAME(NULL, &q, (long)der.len);
+
+        if (name != NULL && q == der.p + der.len) {
+            latch_err e = latch__name_dn(name, buf, cap);
+
+            X509_NAME_free(name);
+            LATCH_TRY(e);
+            return LATCH_OK;
+        }
+        X509_NAME_free(name);
+        ERR_clear_error(); /* let the whole certificate's decoding give the reason */
+    }
+    LATCH_TRY(decoded(p, i, &x));
+    LATCH_TRY(latch__name_dn(subject ? X509_get_subject_name(x) : X509_get_issuer_name(x), buf, cap));
     return LATCH_OK;
 }
 
 latch_err latch_peer_subject(const latch_peer *p, size_t i, char *buf, size_t cap)
 {
-    X509 *x = NULL;
-
-    LATCH_TRY(cert_at(p, i, buf, cap, &x));
-    LATCH_TRY(latch__name_dn(X509_get_subject_name(x), buf, cap));
+    LATCH_TRY(name_text(p, i, true, buf, cap));
     return LATCH_OK;
 }
 
 latch_err latch_peer_issuer(const latch_peer *p, size_t i, char *buf, size_t cap)
 {
-    X509 *x = NULL;
-
-    LATCH_TRY(cert_at(p, i, buf, cap, &x));
-    LATCH_TRY(latch__name_dn(X509_get_issuer_name(x), buf, cap));
+    LATCH_TRY(name_text(p, i, false, buf, cap));
     return LATCH_OK;
 }
 
@@ -488,7 +726,8 @@ latch_err latch_peer_sans(const latch_peer *p, size_t i, char *buf, size_t cap)
 {
     X509 *x = NULL;
 
-    LATCH_TRY(cert_at(p, i, buf, cap, &x));
+    LATCH_TRY(check_index(p, i, buf, cap));
+    LATCH_TRY(decoded(p, i, &x));
     LATCH_TRY(latch__name_sans(x, buf, cap));
     return LATCH_OK;
 }

@@ -12,6 +12,7 @@
 #include "core/rd.h"
 #include "x509/trust.h"
 
+#include <latch/alloc.h>
 #include <latch/provider.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -43,9 +44,13 @@ typedef struct latch_verify_params {
 typedef struct latch_peer latch_peer;
 
 /**
- * Parse the peer's certificates (DER, leaf first, as in a Certificate
+ * Take the peer's certificates (DER, leaf first, as in a Certificate
  * message; PEM is not accepted). The bytes are copied: der[] may be freed
- * after the call.
+ * after the call. They are not decoded yet (that is done when needed, once):
+ * here each is only checked to have the shape of a DER certificate. One that
+ * has the shape but that libcrypto still refuses is reported by
+ * latch_peer_verify, with the same code and detail as here, and makes the
+ * accessors below fail (or latch_peer_key return NULL).
  *
  * \param der, der_len  n certificates.
  * \param out           the new peer (free with latch_peer_free); NULL on failure.
@@ -55,12 +60,22 @@ typedef struct latch_peer latch_peer;
  *         LATCH_ERR_CERT_CHAIN_TOO_LONG (n > LATCH_PEER_MAX_CERTS);
  *         LATCH_ERR_CERT_BAD (not DER X.509, trailing bytes), with the
  *           index and reason in the detail;
- *         LATCH_ERR_CERT_UNSUPPORTED (the leaf's public key cannot be
- *           decoded or is of an algorithm libcrypto does not know);
+ *         LATCH_ERR_CERT_UNSUPPORTED (the leaf, if it had to be decoded
+ *           here, has a public key libcrypto cannot decode);
  *         LATCH_ERR_INVALID_ARGUMENT (NULL pointers); LATCH_ERR_NO_MEMORY.
  */
 LATCH_MUST_CHECK latch_err latch_peer_new(const uint8_t *const *der, const size_t *der_len, size_t n,
                                           latch_peer **out);
+
+/**
+ * latch_peer_new with the peer's memory (one block: the struct and the
+ * certificates' bytes) from allocator a (NULL: the default), such as the
+ * config's, so that it is counted with the connection's. a is copied; its
+ * callbacks and user pointer must outlive the peer. libcrypto's objects
+ * (decoded certificates) come from libcrypto's allocator as always.
+ */
+LATCH_MUST_CHECK latch_err latch_peer_new_ex(const latch_allocator *a, const uint8_t *const *der,
+                                             const size_t *der_len, size_t n, latch_peer **out);
 
 /**
  * Verify the chain: build a path from the leaf through the peer's other
@@ -72,6 +87,13 @@ LATCH_MUST_CHECK latch_err latch_peer_new(const uint8_t *const *der, const size_
  * Keys below 112-bit security (RSA under 2048 bits) and signatures with
  * SHA-1 or MD5 are refused (libcrypto security level 2).
  *
+ * t remembers the chains that verified (trust.h): the same certificates,
+ * byte for byte, verified again for the same purpose and depth limit, at a
+ * time when none of them and none of t's anchors has become valid or invalid
+ * since, are accepted without decoding or path validation (the host name is
+ * still checked against the leaf). Anything else is verified in full, so the
+ * answer is always the one a full verification gives.
+ *
  * \return LATCH_OK (the peer is verified; latch_peer_verified() is true);
  *         LATCH_ERR_CERT_UNKNOWN_CA (no path to an anchor);
  *         LATCH_ERR_CERT_EXPIRED; LATCH_ERR_CERT_NOT_YET_VALID;
@@ -79,9 +101,10 @@ LATCH_MUST_CHECK latch_err latch_peer_new(const uint8_t *const *der, const size_
  *         LATCH_ERR_CERT_BAD_USAGE (keyUsage, extendedKeyUsage, a non-CA
  *           issuer, pathLenConstraint, name constraints);
  *         LATCH_ERR_CERT_CHAIN_TOO_LONG (path longer than max_depth);
- *         LATCH_ERR_CERT_BAD (bad signature, malformed fields);
+ *         LATCH_ERR_CERT_BAD (bad signature, malformed fields, a certificate
+ *           libcrypto cannot decode);
  *         LATCH_ERR_CERT_UNSUPPORTED (unknown critical extension, weak key
- *           or signature algorithm);
+ *           or signature algorithm, a leaf key libcrypto cannot decode);
  *         LATCH_ERR_CERT_REVOKED; LATCH_ERR_CERT_UNKNOWN (any other failure);
  *         LATCH_ERR_INVALID_ARGUMENT (NULL, now == 0, empty host);
  *         LATCH_ERR_NO_MEMORY.
@@ -91,7 +114,10 @@ LATCH_MUST_CHECK latch_err latch_peer_verify(latch_peer *p, const latch_trust *t
 /** True after a successful latch_peer_verify. */
 bool latch_peer_verified(const latch_peer *p);
 
-/** The leaf's public key (an EVP_PKEY for the OpenSSL provider), valid while p lives. */
+/**
+ * The leaf's public key (an EVP_PKEY for the OpenSSL provider), valid while p
+ * lives; NULL if the leaf cannot be decoded.
+ */
 const latch_pkey *latch_peer_key(const latch_peer *p);
 
 /** Type, curve and size of the leaf's key (all zero if latch does not know the type). */
@@ -111,7 +137,8 @@ latch_rd latch_peer_der(const latch_peer *p, size_t i);
  * - sans: "DNS:a.example, IP:192.0.2.1, IP:2001:db8::1" ("" if none),
  *   unusual bytes escaped as \xHH.
  * \return LATCH_OK; LATCH_ERR_BUFFER_TOO_SMALL; LATCH_ERR_INVALID_ARGUMENT
- *         (i out of range, NULL buf, cap 0); LATCH_ERR_NO_MEMORY.
+ *         (i out of range, NULL buf, cap 0); LATCH_ERR_CERT_BAD (libcrypto
+ *         cannot decode certificate i); LATCH_ERR_NO_MEMORY.
  */
 LATCH_MUST_CHECK latch_err latch_peer_subject(const latch_peer *p, size_t i, char *buf, size_t cap);
 LATCH_MUST_CHECK latch_err latch_peer_issuer(const latch_peer *p, size_t i, char *buf, size_t cap);

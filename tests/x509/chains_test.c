@@ -210,6 +210,42 @@ static bool parse_expect(const char *v, latch_err *code)
     return false;
 }
 
+/* A store of the named certificates, or NULL. */
+static latch_trust *make_store(char *const *names, size_t n)
+{
+    latch_trust *t = NULL;
+
+    if (latch_trust_new(&t) != LATCH_OK) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        named_cert *c = find(names[i]);
+
+        if (c == NULL || latch_trust_add_pem(t, (const uint8_t *)c->pem.cert, strlen(c->pem.cert)) != LATCH_OK) {
+            latch_trust_free(t);
+            return NULL;
+        }
+    }
+    return t;
+}
+
+/* Verify against t from a fresh peer; the detail into detail[0..cap). */
+static latch_err verify_in(latch_trust *t, const uint8_t *const *der, const size_t *len, size_t n,
+                           const latch_verify_params *vp, char *detail, size_t cap)
+{
+    latch_peer *p = NULL;
+    latch_err e;
+
+    latch__err_clear();
+    e = latch_peer_new(der, len, n, &p);
+    if (e == LATCH_OK) {
+        e = latch_peer_verify(p, t, vp);
+    }
+    snprintf(detail, cap, "%s", e != LATCH_OK ? last_detail() : "");
+    latch_peer_free(p);
+    return e;
+}
+
 static void do_case(const token *tok, int n, int lineno)
 {
     char trust_buf[256] = "", chain_buf[256] = "";
@@ -315,6 +351,62 @@ static void do_case(const token *tok, int n, int lineno)
         latch_test_fail(__FILE__, __LINE__, "chains.txt:%d: case %s: failed but marked verified", lineno, name);
     }
     latch_peer_free(p);
+    p = NULL;
+
+    /*
+     * Again, with the same store: a chain that verified is now found among
+     * the store's verified chains; the answer (code and detail) must not
+     * change either way.
+     */
+    {
+        char first[512];
+        latch_err again;
+
+        snprintf(first, sizeof first, "%s", got != LATCH_OK ? last_detail() : "");
+        latch__err_clear();
+        again = latch_peer_new(der, der_len, n_chain, &p);
+        if (again == LATCH_OK) {
+            again = latch_peer_verify(p, t, &vp);
+        }
+        if (again != got || (got != LATCH_OK && strcmp(first, last_detail()) != 0)) {
+            latch_test_fail(__FILE__, __LINE__, "chains.txt:%d: case %s: again: %s (%s), first %s (%s)", lineno,
+                            name, latch_err_name(again), again != LATCH_OK ? last_detail() : "", latch_err_name(got),
+                            first);
+        }
+        latch_peer_free(p);
+    }
+
+    /*
+     * A chain the store now remembers, asked about with another host,
+     * purpose, time or depth: the store must answer as one that never saw it.
+     */
+    if (got == LATCH_OK) {
+        for (int v = 0; v < 5; v++) {
+            latch_verify_params q = vp;
+            char warm_detail[512], cold_detail[512];
+            latch_err warm, cold;
+            latch_trust *fresh = make_store(trust_names, n_trust);
+
+            switch (v) {
+            case 0: q.host = "unrelated.invalid"; break;
+            case 1: q.client_cert = !vp.client_cert; break;
+            case 2: q.now = vp.now + 4000 * DAY; break;
+            case 3: q.now = vp.now - 4000 * DAY; break;
+            default: q.max_depth = 2; break;
+            }
+            if (fresh == NULL) {
+                latch_test_fail(__FILE__, __LINE__, "chains.txt:%d: cannot make a fresh store", lineno);
+                break;
+            }
+            warm = verify_in(t, der, der_len, n_chain, &q, warm_detail, sizeof warm_detail);
+            cold = verify_in(fresh, der, der_len, n_chain, &q, cold_detail, sizeof cold_detail);
+            if (warm != cold || strcmp(warm_detail, cold_detail) != 0) {
+                latch_test_fail(__FILE__, __LINE__, "chains.txt:%d: case %s, variant %d: remembered %s (%s), fresh %s (%s)",
+                                lineno, name, v, latch_err_name(warm), warm_detail, latch_err_name(cold), cold_detail);
+            }
+            latch_trust_free(fresh);
+        }
+    }
     latch_trust_free(t);
 }
 

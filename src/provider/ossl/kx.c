@@ -13,6 +13,7 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/param_build.h>
+#include <stdatomic.h>
 #include <string.h>
 
 struct latch_kx_key {
@@ -61,20 +62,95 @@ static latch_err wrap(const latch_kx_alg *alg, EVP_PKEY *pkey, latch_kx_key **ke
     return LATCH_OK;
 }
 
+/*
+ * Keygen contexts, kept for reuse. EVP_PKEY_Q_keygen fetches the key
+ * management and builds and initialises a context on every call: for P-256
+ * that setup costs more than the keygen itself (about 27 µs against 12 µs
+ * with a reused context, measured here; X25519 about 2 µs of 40).
+ *
+ * An EVP_PKEY_CTX must not be used by two threads at once, so a context is
+ * taken out of a slot for one keygen and put back afterwards, with atomic
+ * exchanges: no lock (nothing to go wrong across fork()), no per-thread
+ * state to clean up. When every slot of the group is empty (more concurrent
+ * keygens than slots) a thread makes a new context; when every slot is full
+ * it frees the one it used. The slots live as long as the process, like the
+ * algorithms ossl.c fetches once. A context holds no key and no randomness
+ * (libcrypto's DRBG is per thread and reseeds after fork()).
+ */
+#define KX_GEN_SLOTS 8
+#define KX_GROUPS 3
+static _Atomic(EVP_PKEY_CTX *) gen_slots[KX_GROUPS][KX_GEN_SLOTS];
+
+static size_t group_index(const latch_kx_alg *alg)
+{
+    switch (alg->group) {
+    case LATCH_GROUP_SECP256R1: return 1;
+    case LATCH_GROUP_SECP384R1: return 2;
+    default: return 0; /* X25519 */
+    }
+}
+
+static EVP_PKEY_CTX *gen_ctx_new(const latch_kx_alg *alg)
+{
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, is_x25519(alg) ? "X25519" : "EC", NULL);
+
+    if (ctx == NULL || EVP_PKEY_keygen_init(ctx) != 1 ||
+        (!is_x25519(alg) && EVP_PKEY_CTX_set_group_name(ctx, curve_name(alg)) != 1)) {
+        EVP_PKEY_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+static EVP_PKEY_CTX *gen_ctx_take(const latch_kx_alg *alg)
+{
+    _Atomic(EVP_PKEY_CTX *) *slots = gen_slots[group_index(alg)];
+
+    for (size_t i = 0; i < KX_GEN_SLOTS; i++) {
+        EVP_PKEY_CTX *ctx = atomic_exchange_explicit(&slots[i], NULL, memory_order_acquire);
+
+        if (ctx != NULL) {
+            return ctx;
+        }
+    }
+    return gen_ctx_new(alg);
+}
+
+static void gen_ctx_put(const latch_kx_alg *alg, EVP_PKEY_CTX *ctx)
+{
+    _Atomic(EVP_PKEY_CTX *) *slots = gen_slots[group_index(alg)];
+
+    for (size_t i = 0; i < KX_GEN_SLOTS; i++) {
+        EVP_PKEY_CTX *empty = NULL;
+
+        if (atomic_compare_exchange_strong_explicit(&slots[i], &empty, ctx, memory_order_release,
+                                                    memory_order_relaxed)) {
+            return;
+        }
+    }
+    EVP_PKEY_CTX_free(ctx);
+}
+
 static latch_err kx_keygen(const latch_kx_alg *alg, const latch_provider *prov, latch_kx_key **key, uint8_t *pub)
 {
-    EVP_PKEY *pkey;
+    EVP_PKEY_CTX *ctx;
+    EVP_PKEY *pkey = NULL;
+    int ok;
 
     (void)prov; /* libcrypto draws from its own DRBG */
     *key = NULL;
-    if (is_x25519(alg)) {
-        pkey = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
-    } else {
-        pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve_name(alg));
-    }
-    if (pkey == NULL) {
+    ctx = gen_ctx_take(alg);
+    if (ctx == NULL) {
         return LATCH_ERR_CRYPTO;
     }
+    ok = EVP_PKEY_keygen(ctx, &pkey);
+    if (ok != 1) {
+        /* Do not put back a context in an unknown state. */
+        EVP_PKEY_CTX_free(ctx);
+        EVP_PKEY_free(pkey);
+        return LATCH_ERR_CRYPTO;
+    }
+    gen_ctx_put(alg, ctx);
     return wrap(alg, pkey, key, pub);
 }
 
@@ -87,6 +163,12 @@ void latch__ossl_kx_destroy(latch_kx_key *key)
     OPENSSL_clear_free(key, sizeof *key);
 }
 
+/*
+ * The peer's public key, as a key of the same type and group as ours:
+ * copying our key's parameters (no name lookup, unlike
+ * EVP_PKEY_new_raw_public_key, which fetches the key management every time:
+ * 1.3 us against 2.9 us here), then the encoded point (X25519: the 32 bytes).
+ */
 static EVP_PKEY *peer_key(const latch_kx_alg *alg, const EVP_PKEY *own, const uint8_t *peer, size_t peer_len)
 {
     EVP_PKEY *pk;
@@ -94,11 +176,8 @@ static EVP_PKEY *peer_key(const latch_kx_alg *alg, const EVP_PKEY *own, const ui
     if (peer_len != alg->pub_len) {
         return NULL;
     }
-    if (is_x25519(alg)) {
-        return EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, peer_len);
-    }
     /* RFC 8446 §4.2.8.2: only the uncompressed form, legacy_form = 4. */
-    if (peer[0] != 0x04) {
+    if (!is_x25519(alg) && peer[0] != 0x04) {
         return NULL;
     }
     pk = EVP_PKEY_new();
@@ -140,8 +219,20 @@ latch_err latch__ossl_kx_derive(latch_kx_key *key, const uint8_t *peer, size_t p
         e = LATCH_ERR_CRYPTO;
         goto out;
     }
-    /* validate_peer = 1: the point must be on the curve and not at infinity. */
-    if (EVP_PKEY_derive_set_peer_ex(ctx, pk, 1) != 1) {
+    /*
+     * validate_peer = 0: peer_key() has already done every check RFC 8446
+     * §4.2.8.2 asks for. For the NIST curves: the exact length and the
+     * uncompressed form (checked there), coordinates below p and the point on
+     * the curve (EVP_PKEY_set1_encoded_public_key refuses anything else), and
+     * not the point at infinity (0x04 || X || Y cannot encode it). P-256 and
+     * P-384 have cofactor 1, so every such point generates the whole group;
+     * libcrypto's full check would only add a scalar multiplication by the
+     * group order (about 45 µs for P-256 here) to prove it again. For X25519
+     * any 32 bytes are a public key (RFC 7748 §5); the low-order points are
+     * caught by the all-zero check below, and libcrypto's X25519 check tests
+     * nothing more than the key's presence.
+     */
+    if (EVP_PKEY_derive_set_peer_ex(ctx, pk, 0) != 1) {
         goto out;
     }
     if (EVP_PKEY_derive(ctx, secret, &n) != 1 || n != alg->secret_len) {

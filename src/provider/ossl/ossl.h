@@ -63,6 +63,26 @@ void latch__ossl_kx_destroy(latch_kx_key *key);
 LATCH_MUST_CHECK latch_err latch__ossl_kx_from_private(const latch_kx_alg *alg, const uint8_t *priv,
                                                        size_t priv_len, latch_kx_key **key, uint8_t *pub);
 
+/**
+ * Make signing with pk cheaper: libcrypto's per-signature setup (fetching the
+ * implementation, building the contexts, the PSS parameters) is done once per
+ * scheme and kept with the key, and each signature starts from a copy. For
+ * keys that sign many times, such as a configured chain's key. Call it before
+ * pk is shared with other threads; afterwards any number of threads may sign
+ * with pk at once. latch__ossl_sign_unprepare must be called before the last
+ * EVP_PKEY_free(pk): the kept contexts hold references to pk. Keys that were
+ * not prepared sign as before. Preparing twice is harmless.
+ * \return LATCH_OK; LATCH_ERR_INVALID_ARGUMENT (pk NULL); LATCH_ERR_NO_MEMORY;
+ *         LATCH_ERR_CRYPTO.
+ */
+LATCH_MUST_CHECK latch_err latch__ossl_sign_prepare(EVP_PKEY *pk);
+
+/** Free what latch__ossl_sign_prepare kept with pk (NULL-safe; no signature may be in progress). */
+void latch__ossl_sign_unprepare(EVP_PKEY *pk);
+
+/** For tests: how many set-up signing contexts are kept with pk now. */
+size_t latch__ossl_sign_kept(const EVP_PKEY *pk);
+
 /** RAND_bytes as a provider random callback. */
 LATCH_MUST_CHECK latch_err latch__ossl_random(void *rng, uint8_t *out, size_t n);
 

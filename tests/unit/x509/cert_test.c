@@ -1,6 +1,8 @@
 /* Tests for our own certificate chain and key (src/x509/cert.c). */
 #include "x509/cert.h"
 
+#include "provider/ossl/ossl.h"
+
 #include "x509/trust.h"
 #include "x509_helpers.h"
 
@@ -325,6 +327,29 @@ static void test_matches_name(void)
     free(key);
 }
 
+/* The chain's key keeps its signing contexts set up (latch__ossl_sign_prepare) until the chain is freed. */
+static void test_key_prepared(void)
+{
+    const latch_provider *prov = latch_provider_openssl();
+    const latch_sig_alg *alg;
+    latch_chain *c = NULL;
+    uint8_t sig[LATCH_SIG_MAX_LEN];
+    size_t n = 0;
+
+    setup();
+    REQUIRE(prov != NULL);
+    alg = latch_provider_sig(prov, LATCH_SIG_ECDSA_SECP256R1_SHA256);
+    REQUIRE(alg != NULL);
+    REQUIRE_OK(load_str(chain_pem, leaf.key, &c));
+    CHECK_EQ(latch__ossl_sign_kept((const EVP_PKEY *)(const void *)latch_chain_key(c)), 0);
+    for (int i = 0; i < 3; i++) {
+        CHECK_OK(alg->sign(alg, latch_chain_key(c), (const uint8_t *)"content", 7, sig, sizeof sig, &n));
+        CHECK_OK(alg->verify(alg, latch_chain_key(c), (const uint8_t *)"content", 7, sig, n));
+    }
+    CHECK_EQ(latch__ossl_sign_kept((const EVP_PKEY *)(const void *)latch_chain_key(c)), 1);
+    latch_chain_free(c); /* LeakSanitizer: the kept context and the key are freed */
+}
+
 static void test_issued_by_any(void)
 {
     latch_chain *c = NULL;
@@ -400,7 +425,8 @@ static void test_allocator(void)
     REQUIRE_OK(latch_chain_load(&a, (const uint8_t *)chain_pem, strlen(chain_pem), (const uint8_t *)leaf.key,
                                 strlen(leaf.key), &c));
     CHECK(k.total >= 3);
-    CHECK(k.live_blocks == 3); /* the chain and its two DER copies */
+    /* The chain, its two DER copies, and the leaf's decoded names (entries and bytes). */
+    CHECK_EQ(k.live_blocks, 5);
     latch_chain_free(c);
     CHECK_EQ(k.live_blocks, 0);
     CHECK_EQ(k.live_bytes, 0);
@@ -423,6 +449,7 @@ static const latch_test cases[] = {
     TEST(test_too_many_certs),
     TEST(test_files),
     TEST(test_matches_name),
+    TEST(test_key_prepared),
     TEST(test_issued_by_any),
     TEST(test_allocator),
     {0},

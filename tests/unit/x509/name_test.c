@@ -156,12 +156,153 @@ static void test_matches(void)
     X509_free(x);
 }
 
+/*
+ * A certificate that only carries a subjectAltName with the given entries
+ * (unsigned: host matching looks at nothing else). Entries are raw bytes, so
+ * that patterns latch_cert_mint would refuse can be tried too. An entry
+ * starting with "ip:" is an iPAddress of the hex bytes that follow.
+ */
+static X509 *with_sans(const char *const *entries, const size_t *lens, size_t n)
+{
+    GENERAL_NAMES *gens = GENERAL_NAMES_new();
+    X509 *x = X509_new();
+    bool ok = gens != NULL && x != NULL;
+
+    for (size_t i = 0; ok && i < n; i++) {
+        GENERAL_NAME *g = GENERAL_NAME_new();
+        ASN1_STRING *v;
+
+        if (g == NULL) {
+            ok = false;
+            break;
+        }
+        if (strncmp(entries[i], "ip:", 3) == 0) {
+            uint8_t ip[32];
+            size_t len = latch_test_unhex(entries[i] + 3, ip, sizeof ip);
+
+            v = ASN1_OCTET_STRING_new();
+            ok = v != NULL && len != (size_t)-1 && ASN1_OCTET_STRING_set(v, ip, (int)len) == 1;
+            GENERAL_NAME_set0_value(g, GEN_IPADD, v);
+        } else {
+            v = ASN1_IA5STRING_new();
+            ok = v != NULL && ASN1_STRING_set(v, entries[i], (int)lens[i]) == 1;
+            GENERAL_NAME_set0_value(g, GEN_DNS, v);
+        }
+        if (!ok || sk_GENERAL_NAME_push(gens, g) <= 0) {
+            GENERAL_NAME_free(g);
+            ok = false;
+        }
+    }
+    ok = ok && X509_add1_ext_i2d(x, NID_subject_alt_name, gens, 0, 0) == 1;
+    GENERAL_NAMES_free(gens);
+    if (!ok) {
+        X509_free(x);
+        return NULL;
+    }
+    return x;
+}
+
+/*
+ * The decoded names give the same answer as latch__name_matches (which
+ * asks libcrypto's X509_check_host / X509_check_ip_asc), for every pattern
+ * of a catalogue against every host of another: wildcards good and bad,
+ * labels with '-' and '_', IDNA labels, case, trailing dots, embedded NULs,
+ * empty entries, IP addresses of every length.
+ */
+static void test_name_set_same_as_libcrypto(void)
+{
+    static const char *const patterns[] = {
+        "example.com", "EXAMPLE.com", "www.example.com", "*.example.com", "*.EXAMPLE.COM", "*.com", "*",
+        "*.", "*.example.com.", "example.com.", "*.*.example.com", "**.example.com", "*a.example.com",
+        "a*.example.com", "f*o.example.com", "a.*.example.com", "*.xn--bcher-kva.example", "xn--*.example.com",
+        "*.a-b.example", "*.-ab.example", "*.ab-.example", "*.a_b.example", "*.a..example", ".example.com",
+        "under_score.example", "*.under_score.example", "-lead.example", "trail-.example", "a-b.example",
+        "xn--bcher-kva.example", "192.0.2.1", "*.0.2.1", "a.b", "*.a.b", "A", "*.x", "*.sub.a.b",
+    };
+    static const char *const hosts[] = {
+        "example.com", "EXAMPLE.COM", "www.example.com", "WwW.ExAmPlE.cOm", "a.example.com", "a.b.example.com",
+        "-.example.com", "a-b.example.com", "a_b.example.com", "xn--bcher-kva.example.com", "com", "x.com",
+        "example.com.", "a.a-b.example", "a.-ab.example", "a.ab-.example", "a.a_b.example", "under_score.example",
+        "x.under_score.example", "-lead.example", "trail-.example", "a-b.example", "xn--bcher-kva.example",
+        "z.xn--bcher-kva.example", "a.b", "x.a.b", "x.sub.a.b", "A", "a", "x.x", "192.0.2.1", "192.0.2.2",
+        "2001:db8::1", "::ffff:192.0.2.1", "0.0.0.0",
+    };
+    size_t np = sizeof patterns / sizeof patterns[0], nh = sizeof hosts / sizeof hosts[0];
+    size_t compared = 0, positives = 0;
+
+    for (size_t i = 0; i < np; i++) {
+        size_t len = strlen(patterns[i]);
+        X509 *x = with_sans(&patterns[i], &len, 1);
+        latch_name_set set;
+
+        REQUIRE(x != NULL);
+        REQUIRE_OK(latch__name_set_load(NULL, x, &set));
+        CHECK_EQ(set.n, 1);
+        for (size_t h = 0; h < nh; h++) {
+            bool want = latch__name_matches(x, hosts[h]), got = latch__name_set_matches(&set, hosts[h]);
+
+            if (got != want) {
+                latch_test_fail(__FILE__, __LINE__, "pattern '%s', host '%s': decoded %d, libcrypto %d", patterns[i],
+                                hosts[h], got, want);
+            }
+            compared++;
+            positives += want;
+        }
+        latch__name_set_free(NULL, &set);
+        CHECK(set.n == 0 && set.e == NULL && set.bytes == NULL);
+        X509_free(x);
+    }
+    /* Both answers, many times: agreeing on "no" alone would prove nothing. */
+    CHECK(compared == np * nh);
+    CHECK(positives >= 20);
+
+    /* Several entries, NULs inside, empty ones, IP addresses of odd lengths; and no SAN at all. */
+    {
+        static const char nul_name[] = "evil.example\0.attacker";
+        const char *const entries[] = {"", nul_name, "ip:c0000201", "ip:20010db8000000000000000000000001",
+                                       "ip:c000020100", "ip:", "ip:00000000000000000000ffffc0000202", "ok.example"};
+        const size_t lens[] = {0, sizeof nul_name - 1, 0, 0, 0, 0, 0, 10};
+        const char *const more_hosts[] = {"evil.example", "evil.example.attacker", "ok.example", "192.0.2.1",
+                                          "2001:db8::1", "2001:DB8:0:0:0:0:0:1", "::ffff:192.0.2.2", "192.0.2.2",
+                                          "192.0.2.10", "0.0.0.0"};
+        X509 *x = with_sans(entries, lens, sizeof entries / sizeof entries[0]);
+        X509 *none = X509_new();
+        latch_name_set set, empty;
+        int hits = 0;
+
+        REQUIRE(x != NULL && none != NULL);
+        REQUIRE_OK(latch__name_set_load(NULL, x, &set));
+        CHECK_EQ(set.n, 6); /* the two empty entries are left out */
+        REQUIRE_OK(latch__name_set_load(NULL, none, &empty));
+        CHECK_EQ(empty.n, 0);
+        for (size_t h = 0; h < sizeof more_hosts / sizeof more_hosts[0]; h++) {
+            bool want = latch__name_matches(x, more_hosts[h]);
+
+            hits += want;
+            if (latch__name_set_matches(&set, more_hosts[h]) != want) {
+                latch_test_fail(__FILE__, __LINE__, "host '%s': decoded and libcrypto differ", more_hosts[h]);
+            }
+            CHECK(!latch__name_set_matches(&empty, more_hosts[h]));
+            CHECK(!latch__name_matches(none, more_hosts[h]));
+        }
+        CHECK_EQ(hits, 5); /* ok.example, 192.0.2.1, both spellings of 2001:db8::1, ::ffff:192.0.2.2 */
+        CHECK(!latch__name_set_matches(&set, NULL));
+        CHECK(!latch__name_set_matches(&set, ""));
+        CHECK(!latch__name_set_matches(NULL, "ok.example"));
+        latch__name_set_free(NULL, &set);
+        latch__name_set_free(NULL, &empty);
+        X509_free(x);
+        X509_free(none);
+    }
+}
+
 static const latch_test cases[] = {
     TEST(test_dn),
     TEST(test_sans_and_primary),
     TEST(test_is_ip),
     TEST(test_host),
     TEST(test_matches),
+    TEST(test_name_set_same_as_libcrypto),
     {0},
 };
 

@@ -5,6 +5,7 @@
 #include "x509/verify.h"
 #include "x509_helpers.h"
 
+#include <openssl/x509.h>
 #include <time.h>
 
 static minted_pem ca1, ca2, ca1_renewed, leaf1;
@@ -281,6 +282,99 @@ static void test_store_used_for_verification(void)
     latch_peer_free(p);
 }
 
+/* A peer's certificate that is byte for byte an anchor is that anchor's object; nothing else is. */
+static void test_anchor_by_der(void)
+{
+    uint8_t der1[4096], der2[4096], leaf[4096];
+    size_t n1, n2, nl;
+    latch_trust *t = NULL;
+    X509 *x;
+
+    setup();
+    n1 = pem_to_der(ca1.cert, 0, der1, sizeof der1);
+    n2 = pem_to_der(ca2.cert, 0, der2, sizeof der2);
+    nl = pem_to_der(leaf1.cert, 0, leaf, sizeof leaf);
+    REQUIRE(n1 > 0 && n2 > 0 && nl > 0);
+    REQUIRE_OK(latch_trust_new(&t));
+    CHECK(latch__trust_anchor_by_der(t, der1, n1) == NULL);
+    REQUIRE_OK(add(t, ca1.cert));
+    REQUIRE_OK(add(t, ca2.cert));
+    x = latch__trust_anchor_by_der(t, der2, n2);
+    REQUIRE(x != NULL);
+    {
+        unsigned char *enc = NULL;
+        int len = i2d_X509(x, &enc);
+
+        CHECK_MEM(enc, (size_t)len, der2, n2);
+        OPENSSL_free(enc);
+    }
+    X509_free(x); /* a reference of its own: the store keeps its */
+    x = latch__trust_anchor_by_der(t, der1, n1);
+    CHECK(x != NULL);
+    X509_free(x);
+    /* Not an anchor; an anchor with one byte changed, cut short, or longer. */
+    CHECK(latch__trust_anchor_by_der(t, leaf, nl) == NULL);
+    der1[n1 - 1] ^= 1;
+    CHECK(latch__trust_anchor_by_der(t, der1, n1) == NULL);
+    der1[n1 - 1] ^= 1;
+    CHECK(latch__trust_anchor_by_der(t, der1, n1 - 1) == NULL);
+    der1[n1] = 0;
+    CHECK(latch__trust_anchor_by_der(t, der1, n1 + 1) == NULL);
+    CHECK(latch__trust_anchor_by_der(t, NULL, 0) == NULL);
+    CHECK(latch__trust_anchor_by_der(NULL, der1, n1) == NULL);
+    latch_trust_free(t);
+}
+
+/* The anchors' window: bounded by the nearest notBefore or notAfter of any anchor. */
+static void test_window(void)
+{
+    const int64_t t0 = INT64_C(1750000000), day = 86400;
+    latch_cert_spec a = spec_make("Window A", t0 - 10 * day, t0 + 10 * day);
+    latch_cert_spec b = spec_make("Window B", t0 - 3 * day, t0 + 30 * day);
+    minted_pem ma, mb;
+    latch_trust *t = NULL;
+    int64_t lo, hi;
+
+    a.is_ca = true;
+    b.is_ca = true;
+    REQUIRE_OK(mint(&a, NULL, &ma));
+    REQUIRE_OK(mint(&b, NULL, &mb));
+    REQUIRE_OK(latch_trust_new(&t));
+    lo = 5;
+    hi = 7;
+    CHECK(latch__trust_window(t, 6, &lo, &hi)); /* no anchors: unchanged */
+    CHECK(lo == 5 && hi == 7);
+    REQUIRE_OK(add(t, ma.cert));
+    REQUIRE_OK(add(t, mb.cert));
+
+    lo = INT64_MIN;
+    hi = INT64_MAX;
+    CHECK(latch__trust_window(t, t0, &lo, &hi));
+    CHECK(lo == t0 - 3 * day && hi == t0 + 10 * day);
+    lo = INT64_MIN;
+    hi = INT64_MAX;
+    CHECK(latch__trust_window(t, t0 - 20 * day, &lo, &hi)); /* before everything */
+    CHECK(lo == INT64_MIN && hi == t0 - 10 * day);
+    lo = INT64_MIN;
+    hi = INT64_MAX;
+    CHECK(latch__trust_window(t, t0 + 40 * day, &lo, &hi)); /* after everything */
+    CHECK(lo == t0 + 30 * day && hi == INT64_MAX);
+    lo = INT64_MIN;
+    hi = INT64_MAX;
+    CHECK(latch__trust_window(t, t0 + 20 * day, &lo, &hi)); /* A expired, B valid */
+    CHECK(lo == t0 + 10 * day && hi == t0 + 30 * day);
+    /* Narrower already: kept. */
+    lo = t0 - day;
+    hi = t0 + day;
+    CHECK(latch__trust_window(t, t0, &lo, &hi));
+    CHECK(lo == t0 - day && hi == t0 + day);
+    /* On a bound: no window. */
+    CHECK(!latch__trust_window(t, t0 + 10 * day, &lo, &hi));
+    CHECK(!latch__trust_window(t, t0 - 3 * day, &lo, &hi));
+    CHECK(!latch__trust_window(NULL, t0, &lo, &hi));
+    latch_trust_free(t);
+}
+
 static const latch_test cases[] = {
     TEST(test_mem),
     TEST(test_mem_errors),
@@ -288,6 +382,8 @@ static const latch_test cases[] = {
     TEST(test_dir),
     TEST(test_system),
     TEST(test_store_used_for_verification),
+    TEST(test_anchor_by_der),
+    TEST(test_window),
     {0},
 };
 

@@ -9,6 +9,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/err.h>
+#include <pthread.h>
 #include <string.h>
 
 /* RFC 7748 §6.1. */
@@ -28,15 +29,30 @@
 #define P384_N "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973"
 #define P384_P "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff"
 
+/*
+ * A point with a small x coordinate on each curve, and x + p, which still
+ * fits the field size: the same point with a coordinate that is not reduced.
+ * The smallest x for which x^3 - 3x + b is a square mod p (y is its square
+ * root, computed as (x^3 - 3x + b)^((p+1)/4) mod p, since p = 3 mod 4):
+ * x = 5 on P-256, x = 2 on P-384.
+ */
+#define P256_SX "0000000000000000000000000000000000000000000000000000000000000005"
+#define P256_SY "459243b9aa581806fe913bce99817ade11ca503c64d9a3c533415c083248fbcc"
+#define P256_SX_PLUS_P "ffffffff00000001000000000000000000000001000000000000000000000004"
+#define P384_SX "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000002"
+#define P384_SY "8cdeadbbd04911a3c1931e26df3fa6439dca9c7eb286fbd46fc319f0e2bb780232baf57825fc0c1912ada2fefe84024c"
+#define P384_SX_PLUS_P "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff000000000000000100000001"
+
 typedef struct curve {
     uint16_t group;
     size_t len; /* field / scalar size */
     const char *gx, *gy, *n, *p;
+    const char *sx, *sy, *sx_plus_p;
 } curve;
 
 static const curve curves[] = {
-    {LATCH_GROUP_SECP256R1, 32, P256_GX, P256_GY, P256_N, P256_P},
-    {LATCH_GROUP_SECP384R1, 48, P384_GX, P384_GY, P384_N, P384_P},
+    {LATCH_GROUP_SECP256R1, 32, P256_GX, P256_GY, P256_N, P256_P, P256_SX, P256_SY, P256_SX_PLUS_P},
+    {LATCH_GROUP_SECP384R1, 48, P384_GX, P384_GY, P384_N, P384_P, P384_SX, P384_SY, P384_SX_PLUS_P},
 };
 
 static const latch_kx_alg *kx(uint16_t group)
@@ -389,6 +405,100 @@ static void test_nist_bad_peer(void)
         memcpy(peer, g, n);
         unhex(cv->p, peer + 1, cv->len); /* (p, Gy): x not reduced */
         expect_bad_share(alg, peer, n, "x = p");
+
+        /*
+         * A point on the curve written with x + p instead of x: refused for
+         * the encoding alone (derive does not ask libcrypto for its full
+         * public key check, so this is what keeps non-reduced coordinates
+         * out). First the same point reduced, which must be accepted, so that
+         * the refusal cannot come from anything else.
+         */
+        REQUIRE(point(cv, cv->sx, cv->sy, peer) == n);
+        {
+            const latch_provider *prov = latch_provider_openssl();
+            latch_kx_key *key = NULL;
+            uint8_t pub[LATCH_KX_MAX_PUB], secret[LATCH_KX_MAX_SECRET];
+
+            REQUIRE_OK(alg->keygen(alg, prov, &key, pub));
+            CHECK_OK(alg->derive(key, peer, n, secret));
+        }
+        unhex(cv->sx_plus_p, peer + 1, cv->len);
+        expect_bad_share(alg, peer, n, "a point with x + p for x");
+    }
+}
+
+/* Keygen contexts are reused: every key must still be fresh. */
+static void test_keygen_fresh(void)
+{
+    const latch_provider *prov = latch_provider_openssl();
+
+    REQUIRE(prov != NULL);
+    for (size_t i = 0; latch__ossl_kx_table[i] != NULL; i++) {
+        const latch_kx_alg *alg = latch__ossl_kx_table[i];
+        static uint8_t pubs[64][LATCH_KX_MAX_PUB];
+
+        for (size_t k = 0; k < 64; k++) {
+            latch_kx_key *key = NULL;
+
+            REQUIRE_OK(alg->keygen(alg, prov, &key, pubs[k]));
+            alg->destroy(key);
+            for (size_t j = 0; j < k; j++) {
+                if (memcmp(pubs[j], pubs[k], alg->pub_len) == 0) {
+                    latch_test_fail(__FILE__, __LINE__, "%s: keys %zu and %zu are the same", alg->name, j, k);
+                }
+            }
+        }
+    }
+}
+
+/*
+ * Several threads make keys and agree on secrets at the same time: the
+ * shared keygen contexts are handed to one thread at a time (under the
+ * sanitizers, this also checks they are neither lost nor freed twice).
+ */
+#define KX_THREADS 4
+#define KX_ROUNDS 40
+
+static void *kx_worker(void *arg)
+{
+    const latch_provider *prov = latch_provider_openssl();
+    size_t *failures = arg;
+
+    for (size_t r = 0; r < KX_ROUNDS; r++) {
+        const latch_kx_alg *alg = latch__ossl_kx_table[r % 3];
+        latch_kx_key *ka = NULL, *kb = NULL;
+        uint8_t pa[LATCH_KX_MAX_PUB], pb[LATCH_KX_MAX_PUB], sa[LATCH_KX_MAX_SECRET], sb[LATCH_KX_MAX_SECRET];
+
+        if (alg->keygen(alg, prov, &ka, pa) != LATCH_OK) {
+            (*failures)++;
+            continue;
+        }
+        if (alg->keygen(alg, prov, &kb, pb) != LATCH_OK) {
+            alg->destroy(ka);
+            (*failures)++;
+            continue;
+        }
+        if (alg->derive(ka, pb, alg->pub_len, sa) != LATCH_OK || alg->derive(kb, pa, alg->pub_len, sb) != LATCH_OK ||
+            memcmp(sa, sb, alg->secret_len) != 0 || memcmp(pa, pb, alg->pub_len) == 0) {
+            (*failures)++;
+        }
+    }
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    pthread_t th[KX_THREADS];
+    size_t failures[KX_THREADS] = {0};
+
+    REQUIRE(latch_provider_openssl() != NULL);
+    REQUIRE(latch__ossl_kx_table[0] != NULL && latch__ossl_kx_table[1] != NULL && latch__ossl_kx_table[2] != NULL);
+    for (size_t i = 0; i < KX_THREADS; i++) {
+        REQUIRE(pthread_create(&th[i], NULL, kx_worker, &failures[i]) == 0);
+    }
+    for (size_t i = 0; i < KX_THREADS; i++) {
+        REQUIRE(pthread_join(th[i], NULL) == 0);
+        CHECK_EQ(failures[i], 0);
     }
 }
 
@@ -402,6 +512,8 @@ static const latch_test cases[] = {
     TEST(test_destroy_unused),
     TEST(test_x25519_bad_peer),
     TEST(test_nist_bad_peer),
+    TEST(test_keygen_fresh),
+    TEST(test_threads),
     {0},
 };
 

@@ -10,8 +10,12 @@
 #include <openssl/err.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Set while the tests run again on keys given latch__ossl_sign_prepare. */
+static bool prepared_mode;
 
 /* ---- Keys ------------------------------------------------------------------ */
 
@@ -465,7 +469,13 @@ static void test_ed25519_rfc8032(void)
         REQUIRE(key != NULL && pub != NULL);
         CHECK(EVP_PKEY_get_raw_public_key(key, got_pk, &got_len) == 1);
         CHECK_MEM(got_pk, got_len, want_pk, 32);
+        if (prepared_mode) {
+            CHECK_OK(latch__ossl_sign_prepare(key));
+        }
 
+        CHECK_OK(alg->sign(alg, pk(key), m, m_len, s, sizeof s, &n));
+        CHECK_MEM(s, n, want, 64);
+        /* Again: with a prepared key, from a copy of the kept context. */
         CHECK_OK(alg->sign(alg, pk(key), m, m_len, s, sizeof s, &n));
         CHECK_MEM(s, n, want, 64);
         CHECK_OK(alg->verify(alg, pk(pub), m, m_len, want, 64));
@@ -474,6 +484,8 @@ static void test_ed25519_rfc8032(void)
         want[63] ^= 0x80;
         CHECK_ERR(alg->verify(alg, pk(pub), (const uint8_t *)"x", 1, want, 64), LATCH_ERR_BAD_SIGNATURE);
         CHECK_ERR(alg->sign(alg, pk(key), m, m_len, s, 63, &n), LATCH_ERR_BUFFER_TOO_SMALL);
+        CHECK_EQ(latch__ossl_sign_kept(key), prepared_mode ? 1 : 0);
+        latch__ossl_sign_unprepare(key);
         EVP_PKEY_free(key);
         EVP_PKEY_free(pub);
         if (latch_test_failures != before) {
@@ -494,6 +506,101 @@ static void test_ed25519_rfc8032(void)
     }
 }
 
+/* ---- Prepared keys ----------------------------------------------------------- */
+
+/*
+ * Every test above again, on keys whose signing contexts are kept
+ * (latch__ossl_sign_prepare): each signature then starts from a copy of a
+ * context set up by an earlier one, which must give the same results
+ * (libcrypto checks the PSS parameters, RFC 8032 the Ed25519 bytes).
+ */
+static void test_prepared(void)
+{
+    REQUIRE(have_keys());
+    for (int k = 0; k < NKEYS; k++) {
+        CHECK_EQ(latch__ossl_sign_kept(keys[k]), 0);
+        REQUIRE_OK(latch__ossl_sign_prepare(keys[k]));
+        REQUIRE_OK(latch__ossl_sign_prepare(keys[k])); /* twice is harmless */
+    }
+    CHECK_ERR(latch__ossl_sign_prepare(NULL), LATCH_ERR_INVALID_ARGUMENT);
+    prepared_mode = true;
+    test_sign_verify();
+    test_ecdsa_other_curve();
+    test_buffer_too_small();
+    test_interop_with_libcrypto();
+    test_rsa_padding_not_interchangeable();
+    test_ed25519_rfc8032();
+    prepared_mode = false;
+    /* Each key kept a context for each scheme it signed with (one per slot
+     * used; the tests sign one at a time, so one). */
+    CHECK_EQ(latch__ossl_sign_kept(keys[K_P256]), 1);
+    CHECK_EQ(latch__ossl_sign_kept(keys[K_P384]), 1);
+    CHECK_EQ(latch__ossl_sign_kept(keys[K_RSA]), 6);
+    CHECK_EQ(latch__ossl_sign_kept(keys[K_PSS]), 3);
+    CHECK_EQ(latch__ossl_sign_kept(keys[K_ED25519]), 1);
+    /* The public halves were never prepared: nothing kept, signing refused as before. */
+    CHECK_EQ(latch__ossl_sign_kept(pubs[K_P256]), 0);
+    for (int k = 0; k < NKEYS; k++) {
+        latch__ossl_sign_unprepare(keys[k]);
+        CHECK_EQ(latch__ossl_sign_kept(keys[k]), 0);
+    }
+    latch__ossl_sign_unprepare(NULL);
+    /* Unprepared again, they sign as before. */
+    test_sign_verify();
+}
+
+/* Threads sign with the same prepared keys at once; every signature verifies. */
+#define SIG_THREADS 4
+#define SIG_ROUNDS 12
+
+typedef struct sig_job {
+    int key;
+    uint16_t scheme;
+    size_t failures;
+} sig_job;
+
+static void *sig_worker(void *arg)
+{
+    sig_job *job = arg;
+    const latch_sig_alg *alg = sig(job->scheme);
+
+    for (size_t r = 0; r < SIG_ROUNDS; r++) {
+        uint8_t s[LATCH_SIG_MAX_LEN];
+        size_t n = 0;
+
+        if (alg == NULL || alg->sign(alg, pk(keys[job->key]), msg, sizeof msg, s, sizeof s, &n) != LATCH_OK ||
+            alg->verify(alg, pk(pubs[job->key]), msg, sizeof msg, s, n) != LATCH_OK) {
+            job->failures++;
+        }
+    }
+    return NULL;
+}
+
+static void test_prepared_threads(void)
+{
+    pthread_t th[SIG_THREADS * 2];
+    sig_job jobs[SIG_THREADS * 2];
+
+    REQUIRE(have_keys());
+    REQUIRE_OK(latch__ossl_sign_prepare(keys[K_P256]));
+    REQUIRE_OK(latch__ossl_sign_prepare(keys[K_RSA]));
+    for (size_t i = 0; i < SIG_THREADS * 2; i++) {
+        jobs[i].key = i % 2 == 0 ? K_P256 : K_RSA;
+        jobs[i].scheme = i % 2 == 0 ? LATCH_SIG_ECDSA_SECP256R1_SHA256 : LATCH_SIG_RSA_PSS_RSAE_SHA256;
+        jobs[i].failures = 0;
+        REQUIRE(pthread_create(&th[i], NULL, sig_worker, &jobs[i]) == 0);
+    }
+    for (size_t i = 0; i < SIG_THREADS * 2; i++) {
+        REQUIRE(pthread_join(th[i], NULL) == 0);
+        CHECK_EQ(jobs[i].failures, 0);
+    }
+    /* Never more kept than there are slots (4 per scheme), at least one. */
+    CHECK(latch__ossl_sign_kept(keys[K_P256]) >= 1 && latch__ossl_sign_kept(keys[K_P256]) <= 4);
+    CHECK(latch__ossl_sign_kept(keys[K_RSA]) >= 1 && latch__ossl_sign_kept(keys[K_RSA]) <= 4);
+    latch__ossl_sign_unprepare(keys[K_P256]);
+    latch__ossl_sign_unprepare(keys[K_RSA]);
+}
+
 static const latch_test cases[] = {
     TEST(test_table),
     TEST(test_sign_verify),
@@ -503,6 +610,8 @@ static const latch_test cases[] = {
     TEST(test_interop_with_libcrypto),
     TEST(test_rsa_padding_not_interchangeable),
     TEST(test_ed25519_rfc8032),
+    TEST(test_prepared),
+    TEST(test_prepared_threads),
     {0},
 };
 
