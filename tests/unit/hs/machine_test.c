@@ -12,8 +12,10 @@
  *     and an edge list), so it cannot drift;
  *   - through real connections, every handshake message type that has no
  *     edge in a state is refused there with LATCH_ERR_UNEXPECTED_MESSAGE and
- *     the unexpected_message alert, and a message that must end its record
- *     and does not is refused with NOT_ON_RECORD_BOUNDARY.
+ *     the unexpected_message alert (in TLS 1.2 also a ChangeCipherSpec where
+ *     the state has no CCS edge), the real next message is accepted, and a
+ *     message that must end its record and does not is refused with
+ *     NOT_ON_RECORD_BOUNDARY.
  *
  *   test_unit_hs_machine --dot        print both tables as Graphviz DOT
  *   test_unit_hs_machine --markdown   print the generated part of docs/STATE-MACHINE.md
@@ -902,31 +904,61 @@ static size_t prefix_len(const bytes *msgs, size_t k, uint8_t *last_type)
     return o;
 }
 
+/* Seal p[0..n) as one record of content type `type` and append it to out
+ * (the plaintext goes behind the header and, in TLS 1.2 GCM, the explicit
+ * nonce: latch_rec_prefix). */
+static bool seal_record(latch_rec_dir *d, uint8_t type, const uint8_t *p, size_t n, bytes *out)
+{
+    size_t rec_len;
+
+    if (out->n + latch_rec_prefix(d) + n + 64 > sizeof out->b) {
+        return false;
+    }
+    memcpy(out->b + out->n + latch_rec_prefix(d), p, n);
+    if (latch_rec_seal(d, type, out->b + out->n, n, 0, sizeof out->b - out->n, &rec_len) != LATCH_OK) {
+        return false;
+    }
+    out->n += rec_len;
+    return true;
+}
+
+/* Seal p[0..n) as one record of type `type` and feed it to c. */
+static latch_err feed_sealed_as(latch_conn *c, latch_rec_dir *d, uint8_t type, const uint8_t *p, size_t n)
+{
+    bytes rec;
+    size_t used;
+
+    rec.n = 0;
+    if (!seal_record(d, type, p, n, &rec)) {
+        return LATCH_ERR_INTERNAL;
+    }
+    return latch_conn_feed(c, rec.b, rec.n, &used);
+}
+
 /* Seal p[0..n) as one handshake record and feed it to c. */
 static latch_err feed_sealed(latch_conn *c, latch_rec_dir *d, const uint8_t *p, size_t n)
 {
-    uint8_t rec[20000];
-    size_t rec_len, used;
-
-    memcpy(rec + 5, p, n);
-    if (latch_rec_seal(d, LATCH_CT_HANDSHAKE, rec, n, 0, sizeof rec, &rec_len) != LATCH_OK) {
-        return LATCH_ERR_INTERNAL;
-    }
-    return latch_conn_feed(c, rec, rec_len, &used);
+    return feed_sealed_as(c, d, LATCH_CT_HANDSHAKE, p, n);
 }
 
-static latch_err feed_plain(latch_conn *c, const uint8_t *p, size_t n)
+/* One plaintext record of content type `type` holding p[0..n), fed to c. */
+static latch_err feed_plain_as(latch_conn *c, uint8_t type, const uint8_t *p, size_t n)
 {
     uint8_t rec[20000];
     size_t used;
 
-    rec[0] = LATCH_CT_HANDSHAKE;
+    rec[0] = type;
     rec[1] = 3;
     rec[2] = 3;
     rec[3] = (uint8_t)(n >> 8);
     rec[4] = (uint8_t)n;
     memcpy(rec + 5, p, n);
     return latch_conn_feed(c, rec, n + 5, &used);
+}
+
+static latch_err feed_plain(latch_conn *c, const uint8_t *p, size_t n)
+{
+    return feed_plain_as(c, LATCH_CT_HANDSHAKE, p, n);
 }
 
 static latch_err feed_records(latch_conn *c, const bytes *r, size_t first, size_t count)
@@ -955,7 +987,8 @@ typedef struct scene {
     bool plain;          /* the victim reads in the clear */
     latch_rec_dir seal;  /* otherwise: the peer's write keys */
     bytes lead;          /* real handshake messages to send first (their own record) */
-    bytes rest;          /* the real messages after them */
+    bytes rest;          /* the real messages after them (TLS 1.2: the peer's records, as they go on the wire) */
+    bool clear_out;      /* after the lead: the victim writes in the clear */
     bool ok;
 } scene;
 
@@ -1191,6 +1224,321 @@ static void server_eoed_scene(scene *sc)
              dir_from(&sc->seal, secret_of(&sc->keys, "CLIENT_EARLY_TRAFFIC_SECRET"), true);
 }
 
+/* ---- TLS 1.2 scenes -----------------------------------------------------------------------------------------
+ *
+ * TLS 1.2 sends every handshake message before a ChangeCipherSpec in the
+ * clear, so the test plays the peer by taking its real flight off the wire
+ * and cutting it into items: each handshake message of its plaintext
+ * records, and each other record (the ChangeCipherSpec, then the protected
+ * Finished). The lead items go to the victim (runs of messages re-framed
+ * into one plaintext record each, other records as they were sent); the
+ * victim must then be in the scene's state. Once it has read the peer's
+ * ChangeCipherSpec, the test's messages are sealed with the peer's write
+ * keys: the master secret from the key log (NSS "CLIENT_RANDOM" lines), the
+ * randoms from the connection, the key block of RFC 5246 §6.3, and the
+ * sequence number of the next record (RFC 5246 §6.1).
+ */
+
+#define ALL_ITEMS ((size_t)-1)
+
+typedef struct items {
+    const bytes *f;
+    size_t off[32], len[32];
+    bool msg[32];  /* a handshake message of a plaintext record (off: its header) */
+    bool prot[32]; /* a record protected under the new keys (after the ChangeCipherSpec) */
+    size_t n;
+} items;
+
+static bool add_item(items *it, size_t off, size_t len, bool msg, bool prot)
+{
+    if (it->n == N(it->off)) {
+        return false;
+    }
+    it->off[it->n] = off;
+    it->len[it->n] = len;
+    it->msg[it->n] = msg;
+    it->prot[it->n] = prot;
+    it->n++;
+    return true;
+}
+
+static bool split_items(const bytes *f, items *it)
+{
+    bool after_ccs = false;
+    size_t off, len;
+
+    memset(it, 0, sizeof *it);
+    it->f = f;
+    for (size_t i = 0; record_at(f, i, &off, &len); i++) {
+        if (f->b[off] == LATCH_CT_HANDSHAKE && !after_ccs) {
+            size_t o = off + 5, end = off + len;
+
+            while (o + 4 <= end) {
+                size_t l = 4 + ((size_t)f->b[o + 1] << 16 | (size_t)f->b[o + 2] << 8 | f->b[o + 3]);
+
+                if (o + l > end || !add_item(it, o, l, true, false)) {
+                    return false; /* (a message over two records: these flights have none) */
+                }
+                o += l;
+            }
+            if (o != end) {
+                return false;
+            }
+        } else {
+            if (!add_item(it, off, len, false, after_ccs)) {
+                return false;
+            }
+            after_ccs = after_ccs || f->b[off] == LATCH_CT_CHANGE_CIPHER_SPEC;
+        }
+    }
+    return it->n > 0;
+}
+
+/* Items [from, to) as wire records, appended to out. */
+static void items_wire(const items *it, size_t from, size_t to, bytes *out)
+{
+    for (size_t i = from; i < to && i < it->n;) {
+        if (it->msg[i]) {
+            size_t hdr = out->n, body;
+
+            out->n += 5;
+            for (; i < to && i < it->n && it->msg[i]; i++) {
+                memcpy(out->b + out->n, it->f->b + it->off[i], it->len[i]);
+                out->n += it->len[i];
+            }
+            body = out->n - hdr - 5;
+            out->b[hdr] = LATCH_CT_HANDSHAKE;
+            out->b[hdr + 1] = 3;
+            out->b[hdr + 2] = 3;
+            out->b[hdr + 3] = (uint8_t)(body >> 8);
+            out->b[hdr + 4] = (uint8_t)body;
+        } else {
+            memcpy(out->b + out->n, it->f->b + it->off[i], it->len[i]);
+            out->n += it->len[i];
+            i++;
+        }
+    }
+}
+
+/* A TLS 1.2 write direction of the suite the scenes use
+ * (ECDHE-ECDSA-AES128-GCM-SHA256), keyed as the peer of c writes. */
+static bool dir12_from(latch_rec_dir *d, const secrets *k, const latch_conn *c, bool server_writes, uint64_t seq)
+{
+    const latch_provider *prov = latch_provider_openssl();
+    const latch_hash_alg *h = latch_provider_hash(prov, LATCH_HASH_SHA256);
+    const latch_aead_alg *a = latch_provider_aead(prov, LATCH_AEAD_AES_128_GCM);
+    const latch_secret *master = secret_of(k, "CLIENT_RANDOM");
+    latch_keys12 keys;
+    bool ok;
+
+    memset(d, 0, sizeof *d);
+    ok = master != NULL && master->len == LATCH_MASTER_SECRET_LEN &&
+         latch_ks12_keys(h, master, c->client_random, c->server_random, a->key_len, 4, &keys) == LATCH_OK &&
+         latch_rec_dir_set12(d, a, server_writes ? keys.server_key : keys.client_key,
+                             server_writes ? keys.server_iv : keys.client_iv, 4, true) == LATCH_OK;
+    latch_wipe(&keys, sizeof keys);
+    d->seq = seq;
+    return ok;
+}
+
+/* The configs of a TLS 1.2 scene: a TLS 1.2-only client offering one
+ * suite, and a server keeping sessions in `store` (tickets: the client
+ * gets a NewSessionTicket; off: none). */
+static void scene_configs12(scene *sc, latch_client_auth auth, latch_session_store store)
+{
+    scene_configs(sc, auth != LATCH_CLIENT_AUTH_NONE, auth);
+    if (latch_config_set_versions(sc->cc, LATCH_TLS12, LATCH_TLS12) != LATCH_OK ||
+        latch_config_set_ciphers(sc->cc, "ECDHE-ECDSA-AES128-GCM-SHA256") != LATCH_OK ||
+        latch_config_set_session_store(sc->sc, store, 8) != LATCH_OK) {
+        abort();
+    }
+}
+
+/* A full TLS 1.2 handshake with the scene's configs; the client's session. */
+static bool session12(scene *sc, uint8_t *sess, size_t cap, size_t *n)
+{
+    tpair p0;
+    bool ok;
+
+    ok = tpair_new(&p0, sc->cc, sc->sc, "localhost") == LATCH_OK && tpair_handshake(&p0) == LATCH_OK &&
+         latch_conn_session(p0.c, sess, cap, n) == LATCH_OK;
+    tpair_free(&p0);
+    return ok;
+}
+
+/* Which flight of the peer a TLS 1.2 scene cuts into items. */
+typedef enum flight12 {
+    F12_SERVER_FIRST,      /* client victim: ServerHello .. ServerHelloDone */
+    F12_SERVER_FINISH,     /* client victim, its flight sent: [NewSessionTicket,] ChangeCipherSpec, Finished */
+    F12_SERVER_RESUME,     /* client victim, resuming: ServerHello, ChangeCipherSpec, Finished */
+    F12_SERVER_RESUME_NST, /* client victim, resuming: a hand-made server that sends a new ticket */
+    F12_CLIENT,            /* server victim: [Certificate,] ClientKeyExchange, [CertificateVerify,]
+                              ChangeCipherSpec, Finished */
+    F12_CLIENT_RESUME,     /* server victim, resuming: ChangeCipherSpec, Finished */
+} flight12;
+
+typedef struct arg12 {
+    uint8_t state;
+    flight12 flight;
+    size_t lead; /* items of the flight that go first (ALL_ITEMS: all) */
+    latch_client_auth auth;
+    latch_session_store store;
+} arg12;
+
+/*
+ * RESUME_WAIT_NST: latch's server never sends a NewSessionTicket in an
+ * abbreviated handshake (server12.c resume()), but RFC 5077 §3.1 lets a
+ * server renew the ticket there, and other servers do, so the client's
+ * state is real and must be checked against such a server. The test is that
+ * server: it answers the client's ClientHello with a ServerHello that
+ * echoes the session id and announces a ticket; the rest is a
+ * NewSessionTicket, a ChangeCipherSpec and the server's Finished over
+ * ClientHello, ServerHello and NewSessionTicket (RFC 5246 §7.4.9, RFC 5077
+ * §3.3), sealed with the server's keys.
+ */
+static const uint8_t nst12_ticket[] = "a new ticket, opaque to the client";
+
+static void client_resume_nst_scene(scene *sc)
+{
+    const latch_provider *prov = latch_provider_openssl();
+    const latch_hash_alg *h = latch_provider_hash(prov, LATCH_HASH_SHA256);
+    uint8_t sess[8192], sh_msg[1024], nst_msg[256], fin[4 + LATCH_FINISHED12_LEN], th[LATCH_HASH_MAX_LEN];
+    size_t sess_len = 0, off, len, sh_len, nst_len;
+    latch_server_hello_out sh;
+    latch_client_hello ch;
+    latch_rec_dir d;
+    latch_hash_ctx ctx;
+    latch_wr w;
+    latch_err e;
+    bytes out;
+
+    scene_configs12(sc, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS);
+    if (!session12(sc, sess, sizeof sess, &sess_len) ||
+        latch_conn_new_client(sc->cc, "localhost", &sc->p.c) != LATCH_OK ||
+        latch_conn_set_session(sc->p.c, sess, sess_len) != LATCH_OK) {
+        return;
+    }
+    sc->victim = sc->p.c;
+    sc->peer = NULL;
+    sc->want_state = C12_RESUME_WAIT_NST;
+    sc->plain = true;
+    take_output(sc->p.c, &out);
+    if (!record_at(&out, 0, &off, &len) || off != 0 || len != out.n || out.b[5] != LATCH_HS_CLIENT_HELLO ||
+        latch_client_hello_parse(latch_rd_make(out.b + 9, out.n - 9), &ch) != LATCH_OK || ch.session_id.len == 0) {
+        return;
+    }
+    memset(&sh, 0, sizeof sh);
+    sh.legacy_version = LATCH_TLS12;
+    memset(sh.random, 0x5A, sizeof sh.random);
+    sh.session_id = ch.session_id.p; /* the echo resumes (RFC 5077 §3.4) */
+    sh.session_id_len = ch.session_id.len;
+    sh.cipher_suite = LATCH_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+    sh.psk_identity = -1;
+    sh.ems = true;
+    sh.reneg_info = true;
+    sh.session_ticket = true; /* RFC 5077 §3.2: a NewSessionTicket follows */
+    latch_wr_init(&w, sh_msg, sizeof sh_msg);
+    if (latch_server_hello_build(&w, &sh) != LATCH_OK || latch_wr_finish(&w) != LATCH_OK) {
+        return;
+    }
+    sh_len = latch_wr_len(&w);
+    latch_wr_init(&w, nst_msg, sizeof nst_msg);
+    if (latch_new_session_ticket12_build(&w, 7200, nst12_ticket, sizeof nst12_ticket) != LATCH_OK ||
+        latch_wr_finish(&w) != LATCH_OK) {
+        return;
+    }
+    nst_len = latch_wr_len(&w);
+    e = feed_plain(sc->p.c, sh_msg, sh_len);
+    if (e != LATCH_OK) {
+        latch_test_fail(__FILE__, __LINE__, "the hand-made ServerHello was refused: %s (%s)", latch_err_name(e),
+                        latch_conn_error(sc->p.c)->detail);
+        return;
+    }
+    /* The server's Finished: verify_data over ClientHello, ServerHello, NewSessionTicket. */
+    h->init(&ctx);
+    h->update(&ctx, out.b + 5, out.n - 5);
+    h->update(&ctx, sh_msg, sh_len);
+    h->update(&ctx, nst_msg, nst_len);
+    h->final(&ctx, th);
+    fin[0] = LATCH_HS_FINISHED;
+    fin[1] = 0;
+    fin[2] = 0;
+    fin[3] = LATCH_FINISHED12_LEN;
+    if (secret_of(&sc->keys, "CLIENT_RANDOM") == NULL ||
+        latch_ks12_finished(h, secret_of(&sc->keys, "CLIENT_RANDOM"), false, th, fin + 4) != LATCH_OK) {
+        return;
+    }
+    memcpy(sc->rest.b, "\x16\x03\x03", 3);
+    sc->rest.b[3] = (uint8_t)(nst_len >> 8);
+    sc->rest.b[4] = (uint8_t)nst_len;
+    memcpy(sc->rest.b + 5, nst_msg, nst_len);
+    memcpy(sc->rest.b + 5 + nst_len, "\x14\x03\x03\x00\x01\x01", 6);
+    sc->rest.n = 5 + nst_len + 6;
+    sc->ok = dir12_from(&d, &sc->keys, sc->p.c, true, 0) &&
+             seal_record(&d, LATCH_CT_HANDSHAKE, fin, sizeof fin, &sc->rest);
+    latch_rec_dir_clear(&d);
+}
+
+static void scene12(scene *sc, const arg12 *a)
+{
+    bool server = a->flight == F12_CLIENT || a->flight == F12_CLIENT_RESUME;
+    bool resume = a->flight == F12_SERVER_RESUME || a->flight == F12_CLIENT_RESUME;
+    uint8_t sess[8192];
+    size_t sess_len = 0, k, prot = 0, used;
+    bool ccs = false;
+    bytes flight, lead;
+    items it;
+    latch_err e;
+
+    if (a->flight == F12_SERVER_RESUME_NST) {
+        client_resume_nst_scene(sc);
+        return;
+    }
+    scene_configs12(sc, a->auth, a->store);
+    if ((resume && !session12(sc, sess, sizeof sess, &sess_len)) ||
+        tpair_new(&sc->p, sc->cc, sc->sc, "localhost") != LATCH_OK ||
+        (resume && latch_conn_set_session(sc->p.c, sess, sess_len) != LATCH_OK)) {
+        return;
+    }
+    sc->victim = server ? sc->p.s : sc->p.c;
+    sc->peer = server ? sc->p.c : sc->p.s;
+    sc->want_state = a->state;
+    /* The ClientHello goes to the server; then, as the flight needs, the
+     * server's first flight to the client and the client's answer back. */
+    if (tpump(sc->p.c, sc->p.s) != LATCH_OK ||
+        ((server || a->flight == F12_SERVER_FINISH) && tpump(sc->p.s, sc->p.c) != LATCH_OK) ||
+        (a->flight == F12_SERVER_FINISH && tpump(sc->p.c, sc->p.s) != LATCH_OK)) {
+        return;
+    }
+    take_output(sc->peer, &flight);
+    if (!split_items(&flight, &it)) {
+        return;
+    }
+    k = a->lead < it.n ? a->lead : it.n;
+    lead.n = 0;
+    items_wire(&it, 0, k, &lead);
+    sc->rest.n = 0;
+    items_wire(&it, k, it.n, &sc->rest);
+    for (size_t i = 0; i < k; i++) {
+        ccs = ccs || (!it.msg[i] && it.f->b[it.off[i]] == LATCH_CT_CHANGE_CIPHER_SPEC);
+        prot += it.prot[i];
+    }
+    if (lead.n > 0 && ((e = latch_conn_feed(sc->victim, lead.b, lead.n, &used)) != LATCH_OK || used != lead.n)) {
+        latch_test_fail(__FILE__, __LINE__, "leading items refused: %s (%s)", latch_err_name(e),
+                        latch_conn_error(sc->victim)->detail);
+        return;
+    }
+    /* Before the peer's ChangeCipherSpec the victim reads in the clear;
+     * after it, under the peer's keys, at the next sequence number. */
+    sc->plain = !ccs;
+    sc->ok = sc->plain || dir12_from(&sc->seal, &sc->keys, sc->victim, !server, prot);
+}
+
+static void make12(scene *sc, const void *arg)
+{
+    scene12(sc, arg);
+}
+
 /* Send the lead messages; the victim must then be in the scene's state. */
 static bool scene_lead(scene *sc)
 {
@@ -1209,44 +1557,63 @@ static bool scene_lead(scene *sc)
                         latch__hs_state_name(sc->victim, sc->want_state));
         return false;
     }
+    /* (A failed connection clears its keys: look now.) */
+    sc->clear_out = sc->victim->wr.mode == LATCH_PROT_NONE;
     return true;
 }
 
-/* The victim refused with unexpected_message; the peer, where it can read
- * the alert, learns it too. */
-static void check_refused(scene *sc, latch_err got, uint8_t type)
+/* The victim refused `what` with error `want` (alert `alert`), raised in
+ * `file`; the state did not move, and the peer, where it can read the
+ * alert, learns it too. A refusal by the table names the state. */
+static void check_refused_as(scene *sc, latch_err got, const char *what, latch_err want, uint8_t alert,
+                             const char *file)
 {
     const latch_hs_table *t = latch__hs_table(sc->victim);
     const char *state = t->state_names[sc->want_state];
 
-    if (got != LATCH_ERR_UNEXPECTED_MESSAGE) {
-        latch_test_fail(__FILE__, __LINE__, "%s in %s: %s (type %u) gave %s, expected UNEXPECTED_MESSAGE", t->role,
-                        state, latch_hs_name(type), type, latch_err_name(got));
+    if (got != want) {
+        latch_test_fail(__FILE__, __LINE__, "%s in %s: %s gave %s, expected %s", t->role, state, what,
+                        latch_err_name(got), latch_err_name(want));
         return;
     }
-    CHECK_EQ(latch_conn_error(sc->victim)->alert, LATCH_ALERT_UNEXPECTED_MESSAGE);
-    CHECK(strstr(latch_conn_error(sc->victim)->detail, state) != NULL);
-    CHECK(strstr(latch_conn_error(sc->victim)->file, "hs/machine.c") != NULL);
+    CHECK_EQ(latch_conn_error(sc->victim)->alert, alert);
+    if (strcmp(file, "hs/machine.c") == 0) {
+        CHECK(strstr(latch_conn_error(sc->victim)->detail, state) != NULL);
+    }
+    if (strstr(latch_conn_error(sc->victim)->file, file) == NULL) {
+        latch_test_fail(__FILE__, __LINE__, "%s in %s: %s refused in %s, expected %s", t->role, state, what,
+                        latch_conn_error(sc->victim)->file, file);
+    }
     CHECK_EQ(sc->victim->state, sc->want_state); /* the state did not move */
     CHECK(latch_conn_state(sc->victim) & LATCH_STATE_FAILED);
-    if (sc->plain) {
-        /* The alert in the clear: alert(21), TLS 1.2 record version, fatal(2), unexpected_message(10). */
-        static const uint8_t alert[] = {21, 3, 3, 0, 2, 2, 10};
+    if (sc->clear_out) {
+        /* The victim writes in the clear: the alert is there to read. Alert(21),
+         * TLS 1.2 record version, fatal(2), the description. */
+        const uint8_t want_rec[] = {21, 3, 3, 0, 2, 2, alert};
         const uint8_t *d;
         size_t n;
 
         REQUIRE_OK(latch_conn_output(sc->victim, &d, &n));
-        REQUIRE(n >= sizeof alert);
-        CHECK_MEM(d + n - sizeof alert, sizeof alert, alert, sizeof alert);
+        REQUIRE(n >= sizeof want_rec);
+        CHECK_MEM(d + n - sizeof want_rec, sizeof want_rec, want_rec, sizeof want_rec);
     }
     if (sc->peer != NULL) {
         latch_err e = tpump(sc->victim, sc->peer);
 
-        if (e != LATCH_ERR_PEER_ALERT || latch_conn_error(sc->peer)->alert != LATCH_ALERT_UNEXPECTED_MESSAGE) {
-            latch_test_fail(__FILE__, __LINE__, "%s in %s, %s: the peer saw %s, alert %u", t->role, state,
-                            latch_hs_name(type), latch_err_name(e), latch_conn_error(sc->peer)->alert);
+        if (e != LATCH_ERR_PEER_ALERT || latch_conn_error(sc->peer)->alert != alert) {
+            latch_test_fail(__FILE__, __LINE__, "%s in %s, %s: the peer saw %s, alert %u", t->role, state, what,
+                            latch_err_name(e), latch_conn_error(sc->peer)->alert);
         }
     }
+}
+
+/* The victim refused handshake message `type` through its table. */
+static void check_refused(scene *sc, latch_err got, uint8_t type)
+{
+    char what[64];
+
+    snprintf(what, sizeof what, "%s (type %u)", latch_hs_name(type), type);
+    check_refused_as(sc, got, what, LATCH_ERR_UNEXPECTED_MESSAGE, LATCH_ALERT_UNEXPECTED_MESSAGE, "hs/machine.c");
 }
 
 typedef void (*scene_fn)(scene *sc, const void *arg);
@@ -1282,6 +1649,56 @@ static size_t refuse_all(scene_fn make, const void *arg, const latch_hs_table *t
     return refused;
 }
 
+/*
+ * TLS 1.2: a ChangeCipherSpec (content type 20, its own edge) where the
+ * state has none. While the victim reads in the clear the table refuses
+ * it, as a handshake message. Once it reads under the peer's keys, no state
+ * has a CCS edge (a ChangeCipherSpec is what switches the read keys): the
+ * record layer refuses a protected one (conn.c), and one in the clear fails
+ * authentication like any forged record.
+ */
+static void refuse_ccs(scene_fn make, const void *arg, const latch_hs_table *t, uint8_t state)
+{
+    static const uint8_t one = 1;
+
+    if (has_edge(t, state, LATCH_CT_CHANGE_CIPHER_SPEC, 0)) {
+        return; /* the edge is taken in test_scenes_accept_expected */
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        bool plain = true;
+        scene sc;
+        latch_err e;
+
+        make(&sc, arg);
+        if (!sc.ok) {
+            latch_test_fail(__FILE__, __LINE__, "%s: could not reach %s", t->role, t->state_names[state]);
+            scene_free(&sc);
+            return;
+        }
+        if (scene_lead(&sc)) {
+            plain = sc.plain;
+            CHECK_EQ(sc.victim->version, LATCH_TLS12);
+            if (plain) {
+                e = feed_plain_as(sc.victim, LATCH_CT_CHANGE_CIPHER_SPEC, &one, 1);
+                check_refused_as(&sc, e, "ChangeCipherSpec", LATCH_ERR_UNEXPECTED_MESSAGE,
+                                 LATCH_ALERT_UNEXPECTED_MESSAGE, "hs/machine.c");
+            } else if (pass == 0) {
+                e = feed_sealed_as(sc.victim, &sc.seal, LATCH_CT_CHANGE_CIPHER_SPEC, &one, 1);
+                check_refused_as(&sc, e, "protected ChangeCipherSpec", LATCH_ERR_UNEXPECTED_RECORD,
+                                 LATCH_ALERT_UNEXPECTED_MESSAGE, "src/conn.c");
+            } else {
+                e = feed_plain_as(sc.victim, LATCH_CT_CHANGE_CIPHER_SPEC, &one, 1);
+                check_refused_as(&sc, e, "ChangeCipherSpec in the clear", LATCH_ERR_BAD_RECORD_MAC,
+                                 LATCH_ALERT_BAD_RECORD_MAC, "record/protect12.c");
+            }
+        }
+        scene_free(&sc);
+        if (plain) {
+            return;
+        }
+    }
+}
+
 /* Each state of the table has a scene above (new states need one). */
 static void check_all_states(const latch_hs_table *t, size_t seen, const char *where)
 {
@@ -1306,6 +1723,56 @@ static void make_client(scene *sc, const void *arg)
     client_scene(sc, a->state, a->lead, a->cr);
 }
 
+/*
+ * TLS 1.2 client scenes: lead counts the messages of the server's first
+ * flight (ServerHello, Certificate, ServerKeyExchange, [CertificateRequest,]
+ * ServerHelloDone), or the records after the client's flight
+ * ([NewSessionTicket,] ChangeCipherSpec, Finished), or those of a resuming
+ * server (ServerHello, ChangeCipherSpec, Finished). A server that asks for
+ * a certificate issues no ticket; with sessions off, neither.
+ *
+ * A HelloRequest (type 0) is refused in every handshake state: RFC 5246
+ * §7.4.1.1 says a client "currently negotiating a session" ignores one,
+ * but latch never renegotiates, so its only handshake is the first one, and
+ * a server asks for renegotiation only once it has finished (its Finished
+ * has gone out, so the client reads that first).
+ */
+static const arg12 client12[] = {
+    {C12_WAIT_CERT, F12_SERVER_FIRST, 1, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+    {C12_WAIT_SKE, F12_SERVER_FIRST, 2, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+    {C12_WAIT_CR_DONE, F12_SERVER_FIRST, 3, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+    {C12_WAIT_DONE, F12_SERVER_FIRST, 4, LATCH_CLIENT_AUTH_OPTIONAL, LATCH_SESSIONS_TICKETS},
+    {C12_WAIT_NST, F12_SERVER_FINISH, 0, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+    {C12_WAIT_CCS, F12_SERVER_FINISH, 0, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_OFF},
+    {C12_WAIT_CCS, F12_SERVER_FINISH, 1, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+    {C12_WAIT_CCS, F12_SERVER_FINISH, 0, LATCH_CLIENT_AUTH_REQUIRE, LATCH_SESSIONS_TICKETS},
+    {C12_WAIT_FINISHED, F12_SERVER_FINISH, 1, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_OFF},
+    {C12_WAIT_FINISHED, F12_SERVER_FINISH, 2, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+    {C12_CONNECTED, F12_SERVER_FINISH, ALL_ITEMS, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+    {C12_RESUME_WAIT_NST, F12_SERVER_RESUME_NST, 0, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+    {C12_RESUME_WAIT_CCS, F12_SERVER_RESUME, 1, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+    {C12_RESUME_WAIT_CCS, F12_SERVER_RESUME, 1, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_CACHE},
+    {C12_RESUME_WAIT_FINISHED, F12_SERVER_RESUME, 2, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+};
+
+/* TLS 1.2 server scenes: lead counts the items of the client's flight
+ * ([Certificate,] ClientKeyExchange, [CertificateVerify,] ChangeCipherSpec,
+ * Finished), or of a resuming client (ChangeCipherSpec, Finished). */
+static const arg12 server12[] = {
+    {S12_WAIT_CERT, F12_CLIENT, 0, LATCH_CLIENT_AUTH_REQUIRE, LATCH_SESSIONS_TICKETS},
+    {S12_WAIT_CKE, F12_CLIENT, 0, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+    {S12_WAIT_CKE, F12_CLIENT, 1, LATCH_CLIENT_AUTH_REQUIRE, LATCH_SESSIONS_TICKETS},
+    {S12_WAIT_CV, F12_CLIENT, 2, LATCH_CLIENT_AUTH_REQUIRE, LATCH_SESSIONS_TICKETS},
+    {S12_WAIT_CCS, F12_CLIENT, 1, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+    {S12_WAIT_CCS, F12_CLIENT, 3, LATCH_CLIENT_AUTH_REQUIRE, LATCH_SESSIONS_TICKETS},
+    {S12_WAIT_FINISHED, F12_CLIENT, 2, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+    {S12_WAIT_FINISHED, F12_CLIENT, 4, LATCH_CLIENT_AUTH_REQUIRE, LATCH_SESSIONS_TICKETS},
+    {S12_CONNECTED, F12_CLIENT, ALL_ITEMS, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+    {S12_RESUME_WAIT_CCS, F12_CLIENT_RESUME, 0, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+    {S12_RESUME_WAIT_CCS, F12_CLIENT_RESUME, 0, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_CACHE},
+    {S12_RESUME_WAIT_FINISHED, F12_CLIENT_RESUME, 1, LATCH_CLIENT_AUTH_NONE, LATCH_SESSIONS_TICKETS},
+};
+
 static void test_client_refuses_unexpected(void)
 {
     static const client_arg states[] = {
@@ -1320,6 +1787,13 @@ static void test_client_refuses_unexpected(void)
 
         CHECK(n >= N(all_types) - 3);
         states_seen |= (size_t)1 << states[i].state;
+    }
+    for (size_t i = 0; i < N(client12); i++) {
+        size_t n = refuse_all(make12, &client12[i], &latch__client_table, client12[i].state);
+
+        CHECK(n >= N(all_types) - 3);
+        refuse_ccs(make12, &client12[i], &latch__client_table, client12[i].state);
+        states_seen |= (size_t)1 << client12[i].state;
     }
     /* Every state where a client receives (START receives nothing: the
      * ClientHello is built before any input is processed). */
@@ -1370,6 +1844,13 @@ static void test_server_refuses_unexpected(void)
         CHECK(n >= N(all_types) - 3);
         states_seen |= (size_t)1 << states[i].state;
     }
+    for (size_t i = 0; i < N(server12); i++) {
+        size_t n = refuse_all(make12, &server12[i], &latch__server_table, server12[i].state);
+
+        CHECK(n >= N(all_types) - 3);
+        refuse_ccs(make12, &server12[i], &latch__server_table, server12[i].state);
+        states_seen |= (size_t)1 << server12[i].state;
+    }
     check_all_states(&latch__server_table, states_seen, "test_server_refuses_unexpected");
 }
 
@@ -1382,6 +1863,26 @@ static void accepts_rest(scene *sc, uint8_t done)
     CHECK_OK(feed_sealed(sc->victim, &sc->seal, sc->rest.b, sc->rest.n));
     CHECK_EQ(sc->victim->state, done);
     CHECK(latch_conn_state(sc->victim) & LATCH_STATE_HANDSHAKE_DONE);
+}
+
+/* TLS 1.2: the peer's remaining records as it sent them; then the pair
+ * finishes (the victim's answer reaches the peer) and carries data. */
+static void accepts_rest12(scene *sc, uint8_t done)
+{
+    size_t used = 0;
+
+    REQUIRE(sc->ok && scene_lead(sc));
+    REQUIRE(sc->rest.n > 0);
+    CHECK_OK(latch_conn_feed(sc->victim, sc->rest.b, sc->rest.n, &used));
+    CHECK_EQ(used, sc->rest.n);
+    if (sc->peer != NULL) {
+        CHECK_OK(tpair_handshake(&sc->p));
+        CHECK_EQ(tpair_roundtrip(sc->p.c, sc->p.s, (const uint8_t *)"after", 5), 0);
+        CHECK_EQ(tpair_roundtrip(sc->p.s, sc->p.c, (const uint8_t *)"after", 5), 0);
+    }
+    CHECK_EQ(sc->victim->state, done);
+    CHECK(latch_conn_state(sc->victim) & LATCH_STATE_HANDSHAKE_DONE);
+    CHECK_EQ(latch_conn_version(sc->victim), LATCH_TLS12);
 }
 
 static void test_scenes_accept_expected(void)
@@ -1411,6 +1912,66 @@ static void test_scenes_accept_expected(void)
         }
         scene_free(&sc);
     }
+    for (size_t i = 0; i < N(client12); i++) {
+        if (client12[i].state == C12_CONNECTED) {
+            continue;
+        }
+        make12(&sc, &client12[i]);
+        accepts_rest12(&sc, C12_CONNECTED);
+        CHECK_EQ(latch_conn_resumed(sc.victim), client12[i].flight == F12_SERVER_RESUME ||
+                                                    client12[i].flight == F12_SERVER_RESUME_NST);
+        if (client12[i].flight == F12_SERVER_RESUME_NST) {
+            /* The renewed ticket replaced the old one in the session. */
+            uint8_t sess[8192];
+            size_t n = 0;
+            latch_session s;
+
+            REQUIRE_OK(latch_conn_session(sc.victim, sess, sizeof sess, &n));
+            REQUIRE_OK(latch_session_decode(latch_rd_make(sess, n), &s));
+            CHECK_MEM(s.ticket, s.ticket_len, nst12_ticket, sizeof nst12_ticket);
+            latch_session_wipe(&s);
+        }
+        scene_free(&sc);
+    }
+    for (size_t i = 0; i < N(server12); i++) {
+        if (server12[i].state == S12_CONNECTED) {
+            continue;
+        }
+        make12(&sc, &server12[i]);
+        accepts_rest12(&sc, S12_CONNECTED);
+        CHECK_EQ(latch_conn_resumed(sc.victim), server12[i].flight == F12_CLIENT_RESUME);
+        if (server12[i].auth != LATCH_CLIENT_AUTH_NONE) {
+            CHECK_OK(latch_conn_verify_result(sc.victim));
+        }
+        scene_free(&sc);
+    }
+}
+
+/* The edges of the TLS 1.2 connected states are taken: a client answers a
+ * HelloRequest with a no_renegotiation warning and goes on (RFC 5746 §4.2);
+ * a server refuses a new ClientHello in its handler, with no_renegotiation
+ * (RFC 5746 §4.4), not through the table. */
+static void test_connected12_edges(void)
+{
+    static const uint8_t hello_request[] = {LATCH_HS_HELLO_REQUEST, 0, 0, 0};
+    static const uint8_t client_hello[] = {LATCH_HS_CLIENT_HELLO, 0, 0, 0};
+    scene sc;
+
+    make12(&sc, &client12[N(client12) - 5]);
+    REQUIRE(sc.want_state == C12_CONNECTED && sc.ok && scene_lead(&sc));
+    CHECK_OK(feed_sealed(sc.victim, &sc.seal, hello_request, sizeof hello_request));
+    CHECK_EQ(sc.victim->state, C12_CONNECTED);
+    CHECK(!(latch_conn_state(sc.victim) & LATCH_STATE_FAILED));
+    CHECK_OK(tpump(sc.p.c, sc.p.s)); /* the warning: the server reads it and goes on */
+    CHECK_EQ(tpair_roundtrip(sc.p.c, sc.p.s, (const uint8_t *)"still", 5), 0);
+    scene_free(&sc);
+
+    make12(&sc, &server12[N(server12) - 4]);
+    REQUIRE(sc.want_state == S12_CONNECTED && sc.ok && scene_lead(&sc));
+    CHECK_ERR(feed_sealed(sc.victim, &sc.seal, client_hello, sizeof client_hello), LATCH_ERR_RENEGOTIATION_REFUSED);
+    CHECK_EQ(latch_conn_error(sc.victim)->alert, LATCH_ALERT_NO_RENEGOTIATION);
+    CHECK(strstr(latch_conn_error(sc.victim)->file, "hs/server12.c") != NULL);
+    scene_free(&sc);
 }
 
 /* Step 2: a message that changes keys must end its record. */
@@ -1553,6 +2114,7 @@ static const latch_test cases[] = {
     TEST(test_client_refuses_unexpected),
     TEST(test_server_refuses_unexpected),
     TEST(test_scenes_accept_expected),
+    TEST(test_connected12_edges),
     TEST(test_record_boundary),
     TEST(test_fragmented_message),
     {0},
