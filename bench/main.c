@@ -769,7 +769,7 @@ static void print_targets(void)
         if (!rows[i].heading && strncmp(rows[i].metric, "bulk", 4) == 0) {
             char what[128];
 
-            snprintf(what, sizeof what, "%s, latch/OpenSSL", rows[i].label);
+            snprintf(what, sizeof what, "%.100s, latch/OpenSSL", rows[i].label);
             target(what, rows[i].metric, 1.0, false, false);
         }
     }
