@@ -107,7 +107,7 @@ latch_err latch__tls12_recv_cert(latch_conn *c, const latch_hs_msg *m, bool *emp
     }
     latch_peer_free(c->peer);
     c->peer = NULL;
-    LATCH_TRY(latch_peer_new(der, len, ct.n, &c->peer));
+    LATCH_TRY(latch_peer_new_ex(c->alloc, der, len, ct.n, &c->peer));
     if (!c->is_server && !latch__tls12_key_fits_suite(c->suite, latch_peer_key_info(c->peer), &why)) {
         /* The client checks the key against the suite before anything
          * else: its type, and for key transport its size (RFC 5246 §7.4.2). */

@@ -202,7 +202,10 @@ latch_err latch__verify_peer(latch_conn *c, bool peer_is_client)
      * rather than signs, so keyEncipherment alone is enough. */
     vp.allow_key_encipherment_only = !peer_is_client && c->version == LATCH_TLS12 && c->suite != NULL &&
                                      c->suite->kx == LATCH_SUITE_KX_RSA;
-    if (latch_peer_subject(c->peer, 0, subject, sizeof subject) != LATCH_OK) {
+    /* The subject is only shown: format it only when it will be (decoding a
+     * name costs microseconds per handshake). */
+    if ((c->cfg->trust == NULL || vp.host == NULL || latch__conn_tracing(c)) &&
+        latch_peer_subject(c->peer, 0, subject, sizeof subject) != LATCH_OK) {
         subject[0] = '\0';
     }
     if (c->cfg->trust == NULL) {
@@ -263,7 +266,7 @@ latch_err latch__tls13_recv_cert(latch_conn *c, const latch_hs_msg *m, const uin
     }
     latch_peer_free(c->peer);
     c->peer = NULL;
-    LATCH_TRY(latch_peer_new(der, len, ct.n, &c->peer));
+    LATCH_TRY(latch_peer_new_ex(c->alloc, der, len, ct.n, &c->peer));
     return latch__verify_peer(c, c->is_server);
 }
 
