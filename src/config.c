@@ -10,23 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Default policy: TLS 1.3 suites first (AES-GCM before ChaCha20, as AES-NI
- * machines prefer), then the TLS 1.2 ECDHE AEAD suites, then the two RSA
- * key-transport suites, which stay inactive unless
- * latch_config_enable_legacy_rsa_kx() switches them on. */
-static const uint16_t default_suites[] = {
-    LATCH_TLS_AES_128_GCM_SHA256,
-    LATCH_TLS_AES_256_GCM_SHA384,
-    LATCH_TLS_CHACHA20_POLY1305_SHA256,
-    LATCH_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-    LATCH_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    LATCH_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    LATCH_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-    LATCH_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    LATCH_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-    LATCH_TLS_RSA_WITH_AES_128_GCM_SHA256,
-    LATCH_TLS_RSA_WITH_AES_256_GCM_SHA384,
-};
 
 static const uint16_t default_groups[] = {LATCH_GROUP_X25519, LATCH_GROUP_SECP256R1, LATCH_GROUP_SECP384R1};
 
@@ -38,6 +21,33 @@ static const uint16_t default_sigalgs[] = {
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The default suites, from the suite table's own orders: TLS 1.3 first
+ * (AES-GCM before ChaCha20, as AES-NI machines prefer), then the TLS 1.2
+ * ECDHE AEAD suites, then the RSA key transport suites, which stay inactive
+ * unless latch_config_enable_legacy_rsa_kx() switches them on.
+ */
+static void default_suites(latch_config *cfg)
+{
+    size_t n13, n12, all;
+    const uint16_t *o13 = latch_suite_default_order(LATCH_TLS13, &n13);
+    const uint16_t *o12 = latch_suite_default_order(LATCH_TLS12, &n12);
+    const latch_suite *s = latch_suite_all(&all);
+
+    cfg->n_suites = 0;
+    for (size_t i = 0; i < n13 && cfg->n_suites < LATCH_MAX_SUITES; i++) {
+        cfg->suites[cfg->n_suites++] = o13[i];
+    }
+    for (size_t i = 0; i < n12 && cfg->n_suites < LATCH_MAX_SUITES; i++) {
+        cfg->suites[cfg->n_suites++] = o12[i];
+    }
+    for (size_t i = 0; i < all && cfg->n_suites < LATCH_MAX_SUITES; i++) {
+        if (s[i].kx == LATCH_SUITE_KX_RSA) {
+            cfg->suites[cfg->n_suites++] = s[i].id;
+        }
+    }
+}
 
 latch_err latch_config_new(latch_config **out)
 {
@@ -73,8 +83,7 @@ latch_err latch_config_new_ex(const latch_provider *prov, const latch_allocator 
     cfg->alloc = *alloc;
     cfg->min_version = LATCH_TLS12;
     cfg->max_version = LATCH_TLS13;
-    memcpy(cfg->suites, default_suites, sizeof default_suites);
-    cfg->n_suites = COUNT(default_suites);
+    default_suites(cfg);
     memcpy(cfg->groups, default_groups, sizeof default_groups);
     cfg->n_groups = COUNT(default_groups);
     cfg->key_shares = 2;

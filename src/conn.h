@@ -77,7 +77,6 @@ struct latch_conn {
     bool handshake_done;
     bool sent_close;
     bool recv_close;
-    bool truncated;   /* the transport ended without close_notify (set by io/) */
 
     /* What was negotiated. */
     uint16_t version;

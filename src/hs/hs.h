@@ -211,6 +211,14 @@ LATCH_MUST_CHECK latch_err latch__tls13_recv_cv(latch_conn *c, const latch_hs_ms
                                                 size_t n_allowed, const uint8_t *th);
 LATCH_MUST_CHECK latch_err latch__tls13_recv_key_update(latch_conn *c, const latch_hs_msg *m, uint8_t *next);
 LATCH_MUST_CHECK latch_err latch__tls13_send_key_update(latch_conn *c, bool request);
+/** The DER certificates of chain (NULL: none) into certs; returns how many. */
+size_t latch__chain_certs(const latch_chain *chain, latch_rd certs[LATCH_MAX_CHAIN_CERTS]);
+/**
+ * A parsed Certificate message becomes c->peer (both versions): an empty one
+ * is allowed only from a client (*empty set, verify_result NO_CERTIFICATE);
+ * more certificates than the configured limit is CERT_CHAIN_TOO_LONG.
+ */
+LATCH_MUST_CHECK latch_err latch__take_peer_certs(latch_conn *c, const latch_certificate *ct, bool *empty);
 /** Verify the peer chain in c->peer against the config, recording c->verify_result. */
 LATCH_MUST_CHECK latch_err latch__verify_peer(latch_conn *c, bool peer_is_client);
 

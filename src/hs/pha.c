@@ -171,14 +171,8 @@ static latch_err build_cert(latch_wr *w, const void *arg)
 {
     const cert_arg *a = arg;
     latch_rd certs[LATCH_MAX_CHAIN_CERTS];
-    size_t n = a->chain != NULL ? latch_chain_count(a->chain) : 0;
+    size_t n = latch__chain_certs(a->chain, certs);
 
-    if (n > LATCH_MAX_CHAIN_CERTS) {
-        n = LATCH_MAX_CHAIN_CERTS;
-    }
-    for (size_t i = 0; i < n; i++) {
-        certs[i] = latch_chain_der(a->chain, i);
-    }
     return latch_certificate_build(w, true, a->context, a->context_len, certs, n);
 }
 

@@ -60,18 +60,9 @@ static latch_err build_certificate(latch_conn *c, latch_wr *w, const void *arg)
 {
     const cert_arg *a = arg;
     latch_rd certs[LATCH_MAX_CHAIN_CERTS];
-    size_t n = 0;
+    size_t n = latch__chain_certs(a->chain, certs);
 
     (void)c;
-    if (a->chain != NULL) {
-        n = latch_chain_count(a->chain);
-        if (n > LATCH_MAX_CHAIN_CERTS) {
-            n = LATCH_MAX_CHAIN_CERTS;
-        }
-        for (size_t i = 0; i < n; i++) {
-            certs[i] = latch_chain_der(a->chain, i);
-        }
-    }
     return latch_certificate_build(w, false, NULL, 0, certs, n);
 }
 
@@ -85,29 +76,14 @@ latch_err latch__tls12_send_cert(latch_conn *c, const latch_chain *chain)
 latch_err latch__tls12_recv_cert(latch_conn *c, const latch_hs_msg *m, bool *empty)
 {
     latch_certificate ct;
-    const uint8_t *der[LATCH_MAX_CHAIN_CERTS];
-    size_t len[LATCH_MAX_CHAIN_CERTS];
     const char *why = "";
 
     *empty = false;
     LATCH_TRY(latch_certificate_parse(m->body, false, &ct));
-    if (ct.n == 0) {
-        /* RFC 5246 §7.4.2: the server's certificate_list is never empty
-         * for the suites latch speaks. */
-        LATCH_ENSURE(c->is_server, LATCH_ERR_DECODE, "the server sent an empty Certificate");
-        *empty = true;
-        c->verify_result = LATCH_ERR_NO_CERTIFICATE;
+    LATCH_TRY(latch__take_peer_certs(c, &ct, empty));
+    if (*empty) {
         return LATCH_OK;
     }
-    LATCH_ENSURE(ct.n <= c->cfg->max_chain_len, LATCH_ERR_CERT_CHAIN_TOO_LONG,
-                 "the peer sent more certificates than the configured limit");
-    for (size_t i = 0; i < ct.n; i++) {
-        der[i] = ct.certs[i].p;
-        len[i] = ct.certs[i].len;
-    }
-    latch_peer_free(c->peer);
-    c->peer = NULL;
-    LATCH_TRY(latch_peer_new_ex(c->alloc, der, len, ct.n, &c->peer));
     if (!c->is_server && !latch__tls12_key_fits_suite(c->suite, latch_peer_key_info(c->peer), &why)) {
         /* The client checks the key against the suite before anything
          * else: its type, and for key transport its size (RFC 5246 §7.4.2). */

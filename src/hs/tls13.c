@@ -131,18 +131,9 @@ static latch_err build_certificate(latch_conn *c, latch_wr *w, const void *arg)
 {
     const cert_arg *a = arg;
     latch_rd certs[LATCH_MAX_CHAIN_CERTS];
-    size_t n = 0;
+    size_t n = latch__chain_certs(a->chain, certs);
 
     (void)c;
-    if (a->chain != NULL) {
-        n = latch_chain_count(a->chain);
-        if (n > LATCH_MAX_CHAIN_CERTS) {
-            n = LATCH_MAX_CHAIN_CERTS;
-        }
-        for (size_t i = 0; i < n; i++) {
-            certs[i] = latch_chain_der(a->chain, i);
-        }
-    }
     return latch_certificate_build(w, true, a->context, a->context_len, certs, n);
 }
 
@@ -232,12 +223,47 @@ latch_err latch__verify_peer(latch_conn *c, bool peer_is_client)
     return e;
 }
 
+size_t latch__chain_certs(const latch_chain *chain, latch_rd certs[LATCH_MAX_CHAIN_CERTS])
+{
+    size_t n = chain != NULL ? latch_chain_count(chain) : 0;
+
+    if (n > LATCH_MAX_CHAIN_CERTS) {
+        n = LATCH_MAX_CHAIN_CERTS;
+    }
+    for (size_t i = 0; i < n; i++) {
+        certs[i] = latch_chain_der(chain, i);
+    }
+    return n;
+}
+
+latch_err latch__take_peer_certs(latch_conn *c, const latch_certificate *ct, bool *empty)
+{
+    const uint8_t *der[LATCH_MAX_CHAIN_CERTS];
+    size_t len[LATCH_MAX_CHAIN_CERTS];
+
+    *empty = false;
+    if (ct->n == 0) {
+        /* RFC 8446 §4.4.2.4, RFC 5246 §7.4.2: a server always sends one. */
+        LATCH_ENSURE(c->is_server, LATCH_ERR_DECODE, "the server sent an empty Certificate");
+        *empty = true;
+        c->verify_result = LATCH_ERR_NO_CERTIFICATE;
+        return LATCH_OK;
+    }
+    LATCH_ENSURE(ct->n <= c->cfg->max_chain_len, LATCH_ERR_CERT_CHAIN_TOO_LONG,
+                 "the peer sent more certificates than the configured limit");
+    for (size_t i = 0; i < ct->n; i++) {
+        der[i] = ct->certs[i].p;
+        len[i] = ct->certs[i].len;
+    }
+    latch_peer_free(c->peer);
+    c->peer = NULL;
+    return latch_peer_new_ex(c->alloc, der, len, ct->n, &c->peer);
+}
+
 latch_err latch__tls13_recv_cert(latch_conn *c, const latch_hs_msg *m, const uint8_t *context, size_t context_len,
                                  bool *empty)
 {
     latch_certificate ct;
-    const uint8_t *der[LATCH_MAX_CHAIN_CERTS];
-    size_t len[LATCH_MAX_CHAIN_CERTS];
 
     *empty = false;
     LATCH_TRY(latch_certificate_parse(m->body, true, &ct));
@@ -251,23 +277,8 @@ latch_err latch__tls13_recv_cert(latch_conn *c, const latch_hs_msg *m, const uin
         LATCH_ENSURE(ct.request_context.len == 0, LATCH_ERR_ILLEGAL_PARAMETER,
                      "server Certificate with a non-empty certificate_request_context");
     }
-    if (ct.n == 0) {
-        /* RFC 8446 §4.4.2.4: a server must send a certificate. */
-        LATCH_ENSURE(c->is_server, LATCH_ERR_DECODE, "the server sent an empty Certificate");
-        *empty = true;
-        c->verify_result = LATCH_ERR_NO_CERTIFICATE;
-        return LATCH_OK;
-    }
-    LATCH_ENSURE(ct.n <= c->cfg->max_chain_len, LATCH_ERR_CERT_CHAIN_TOO_LONG,
-                 "the peer sent more certificates than the configured limit");
-    for (size_t i = 0; i < ct.n; i++) {
-        der[i] = ct.certs[i].p;
-        len[i] = ct.certs[i].len;
-    }
-    latch_peer_free(c->peer);
-    c->peer = NULL;
-    LATCH_TRY(latch_peer_new_ex(c->alloc, der, len, ct.n, &c->peer));
-    return latch__verify_peer(c, c->is_server);
+    LATCH_TRY(latch__take_peer_certs(c, &ct, empty));
+    return *empty ? LATCH_OK : latch__verify_peer(c, c->is_server);
 }
 
 latch_err latch__tls13_recv_cv(latch_conn *c, const latch_hs_msg *m, const uint16_t *allowed, size_t n_allowed,
