@@ -128,6 +128,7 @@ void latch_ks13_init(latch_ks13 *ks, const latch_hash_alg *hash)
     latch_secret_wipe(&ks->secret);
     ks->hash = hash;
     ks->stage = LATCH_KS13_NONE;
+    ks->zero_psk = false;
 }
 
 /* HKDF-Extract(salt, ikm) becomes the new stage secret; the old one is wiped. */
@@ -149,6 +150,44 @@ static void extract_into(latch_ks13 *ks, const uint8_t *salt, size_t salt_len, c
     ks->stage = next;
 }
 
+/*
+ * Without a PSK, the Early Secret (HKDF-Extract(0, 0)) and the salt derived
+ * from it for the Handshake Secret are the same for every connection: two
+ * HMACs and a hash saved per handshake. Values for SHA-256 are RFC 8448 §3's;
+ * tests/unit/hs/keysched13_test.c recomputes both through the generic path.
+ */
+typedef struct zero_psk_row {
+    uint8_t hash_id;
+    uint8_t len;
+    uint8_t early[48];
+    uint8_t derived[48];
+} zero_psk_row;
+
+static const zero_psk_row zero_psk[] = {
+    {LATCH_HASH_SHA256, 32,
+     {0x33, 0xad, 0x0a, 0x1c, 0x60, 0x7e, 0xc0, 0x3b, 0x09, 0xe6, 0xcd, 0x98, 0x93, 0x68, 0x0c, 0xe2,
+      0x10, 0xad, 0xf3, 0x00, 0xaa, 0x1f, 0x26, 0x60, 0xe1, 0xb2, 0x2e, 0x10, 0xf1, 0x70, 0xf9, 0x2a},
+     {0x6f, 0x26, 0x15, 0xa1, 0x08, 0xc7, 0x02, 0xc5, 0x67, 0x8f, 0x54, 0xfc, 0x9d, 0xba, 0xb6, 0x97,
+      0x16, 0xc0, 0x76, 0x18, 0x9c, 0x48, 0x25, 0x0c, 0xeb, 0xea, 0xc3, 0x57, 0x6c, 0x36, 0x11, 0xba}},
+    {LATCH_HASH_SHA384, 48,
+     {0x7e, 0xe8, 0x20, 0x6f, 0x55, 0x70, 0x02, 0x3e, 0x6d, 0xc7, 0x51, 0x9e, 0xb1, 0x07, 0x3b, 0xc4,
+      0xe7, 0x91, 0xad, 0x37, 0xb5, 0xc3, 0x82, 0xaa, 0x10, 0xba, 0x18, 0xe2, 0x35, 0x7e, 0x71, 0x69,
+      0x71, 0xf9, 0x36, 0x2f, 0x2c, 0x2f, 0xe2, 0xa7, 0x6b, 0xfd, 0x78, 0xdf, 0xec, 0x4e, 0xa9, 0xb5},
+     {0x15, 0x91, 0xda, 0xc5, 0xcb, 0xbf, 0x03, 0x30, 0xa4, 0xa8, 0x4d, 0xe9, 0xc7, 0x53, 0x33, 0x0e,
+      0x92, 0xd0, 0x1f, 0x0a, 0x88, 0x21, 0x4b, 0x44, 0x64, 0x97, 0x2f, 0xd6, 0x68, 0x04, 0x9e, 0x93,
+      0xe5, 0x2f, 0x2b, 0x16, 0xfa, 0xd9, 0x22, 0xfd, 0xc0, 0x58, 0x44, 0x78, 0x42, 0x8f, 0x28, 0x2b}},
+};
+
+static const zero_psk_row *zero_psk_for(const latch_hash_alg *h)
+{
+    for (size_t i = 0; i < sizeof zero_psk / sizeof zero_psk[0]; i++) {
+        if (zero_psk[i].hash_id == h->id && zero_psk[i].len == h->digest_len) {
+            return &zero_psk[i];
+        }
+    }
+    return NULL;
+}
+
 /* Move from stage `from` to the next: salt = Derive-Secret(current, "derived", ""). */
 static latch_err advance(latch_ks13 *ks, uint8_t from, const uint8_t *ikm, size_t ikm_len)
 {
@@ -163,10 +202,16 @@ static latch_err advance(latch_ks13 *ks, uint8_t from, const uint8_t *ikm, size_
     }
     LATCH_ENSURE(ikm != NULL || ikm_len == 0, LATCH_ERR_INVALID_ARGUMENT,
                  "key schedule: NULL input secret with a non-zero length");
-    empty_hash(ks->hash, eh);
-    e = derive_secret(ks->hash, &ks->secret, (const uint8_t *)derived, sizeof derived - 1, eh, &salt);
-    if (e != LATCH_OK) {
-        return e;
+    if (from == LATCH_KS13_EARLY && ks->zero_psk && zero_psk_for(ks->hash) != NULL) {
+        const zero_psk_row *z = zero_psk_for(ks->hash);
+
+        latch_secret_set(&salt, z->derived, z->len);
+    } else {
+        empty_hash(ks->hash, eh);
+        e = derive_secret(ks->hash, &ks->secret, (const uint8_t *)derived, sizeof derived - 1, eh, &salt);
+        if (e != LATCH_OK) {
+            return e;
+        }
     }
     extract_into(ks, salt.b, salt.len, ikm, ikm_len, (uint8_t)(from + 1));
     latch_secret_wipe(&salt);
@@ -182,6 +227,12 @@ latch_err latch_ks13_early(latch_ks13 *ks, const uint8_t *psk, size_t psk_len)
                           stage_name(ks->stage));
     }
     LATCH_ENSURE(psk != NULL || psk_len == 0, LATCH_ERR_INVALID_ARGUMENT, "key schedule: NULL PSK with a length");
+    ks->zero_psk = psk == NULL && zero_psk_for(ks->hash) != NULL;
+    if (ks->zero_psk) {
+        latch_secret_set(&ks->secret, zero_psk_for(ks->hash)->early, ks->hash->digest_len);
+        ks->stage = LATCH_KS13_EARLY;
+        return LATCH_OK;
+    }
     /* RFC 8446 §7.1: Early Secret = HKDF-Extract(salt = 0, IKM = PSK). */
     extract_into(ks, NULL, 0, psk, psk_len, LATCH_KS13_EARLY);
     return LATCH_OK;

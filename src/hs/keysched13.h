@@ -69,6 +69,7 @@ typedef struct latch_ks13 {
     const latch_hash_alg *hash; /* the cipher suite's hash */
     latch_secret secret;        /* the current stage secret (hash->digest_len bytes) */
     uint8_t stage;              /* a latch_ks13_stage */
+    bool zero_psk;              /* no PSK: the Early Secret is a known constant */
 } latch_ks13;
 
 /** The label's text without "tls13 ", e.g. "c hs traffic"; "?" if out of range. */

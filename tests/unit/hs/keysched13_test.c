@@ -248,32 +248,60 @@ static void test_sha384_schedule_independent(void)
     latch_ks13_wipe(&ks);
 }
 
-/* psk_ke / no-PSK: NULL inputs are Hash.length zeros (RFC 8446 §7.1). */
+/*
+ * psk_ke / no-PSK: NULL inputs are Hash.length zeros (RFC 8446 §7.1). A NULL
+ * PSK takes the precomputed Early Secret and "derived" salt; a PSK of zeros
+ * takes the generic HKDF path, so both constants are recomputed here for
+ * each hash the suites use.
+ */
 static void test_zero_inputs(void)
 {
-    const latch_hash_alg *h = hash_alg(LATCH_HASH_SHA256);
-    uint8_t zeros[32] = {0};
-    latch_ks13 a, b;
+    static const uint8_t hash_ids[] = {LATCH_HASH_SHA256, LATCH_HASH_SHA384};
+    uint8_t zeros[48] = {0};
+    uint8_t dhe[48];
 
-    latch_ks13_init(&a, h);
-    latch_ks13_init(&b, h);
-    REQUIRE_OK(latch_ks13_early(&a, NULL, 0));
-    REQUIRE_OK(latch_ks13_early(&b, zeros, 32));
-    CHECK_MEM(a.secret.b, a.secret.len, b.secret.b, b.secret.len);
-    REQUIRE_OK(latch_ks13_handshake(&a, NULL, 0));
-    REQUIRE_OK(latch_ks13_handshake(&b, zeros, 32));
-    CHECK_MEM(a.secret.b, a.secret.len, b.secret.b, b.secret.len);
+    for (size_t i = 0; i < sizeof dhe; i++) {
+        dhe[i] = (uint8_t)(0xa5 ^ i);
+    }
+    for (size_t k = 0; k < sizeof hash_ids; k++) {
+        const latch_hash_alg *h = hash_alg(hash_ids[k]);
+        latch_ks13 a, b;
+
+        latch_ks13_init(&a, h);
+        latch_ks13_init(&b, h);
+        REQUIRE_OK(latch_ks13_early(&a, NULL, 0));
+        REQUIRE_OK(latch_ks13_early(&b, zeros, h->digest_len));
+        CHECK(a.zero_psk && !b.zero_psk);
+        CHECK_MEM(a.secret.b, a.secret.len, b.secret.b, b.secret.len);
+        /* A real (EC)DHE secret: the salt is the only thing that differs in path. */
+        REQUIRE_OK(latch_ks13_handshake(&a, dhe, h->digest_len));
+        REQUIRE_OK(latch_ks13_handshake(&b, dhe, h->digest_len));
+        CHECK_MEM(a.secret.b, a.secret.len, b.secret.b, b.secret.len);
+        REQUIRE_OK(latch_ks13_master(&a));
+        REQUIRE_OK(latch_ks13_master(&b));
+        CHECK_MEM(a.secret.b, a.secret.len, b.secret.b, b.secret.len);
+        /* NULL (EC)DHE input equals zeros too. */
+        latch_ks13_init(&a, h);
+        latch_ks13_init(&b, h);
+        REQUIRE_OK(latch_ks13_early(&a, NULL, 0));
+        REQUIRE_OK(latch_ks13_early(&b, NULL, 0));
+        REQUIRE_OK(latch_ks13_handshake(&a, NULL, 0));
+        REQUIRE_OK(latch_ks13_handshake(&b, zeros, h->digest_len));
+        CHECK_MEM(a.secret.b, a.secret.len, b.secret.b, b.secret.len);
+        latch_ks13_wipe(&a);
+        latch_ks13_wipe(&b);
+    }
     /* RFC 8448 §3 "extract secret early": HKDF-Extract(0, 0) with SHA-256. */
-    latch_ks13_init(&a, h);
-    REQUIRE_OK(latch_ks13_early(&a, NULL, 0));
     {
+        latch_ks13 a;
         size_t n;
         const uint8_t *want = rfc8448(3, "server", "extract secret \"early\"", "secret", 0, &n);
 
+        latch_ks13_init(&a, hash_alg(LATCH_HASH_SHA256));
+        REQUIRE_OK(latch_ks13_early(&a, NULL, 0));
         CHECK_MEM(a.secret.b, a.secret.len, want, n);
+        latch_ks13_wipe(&a);
     }
-    latch_ks13_wipe(&a);
-    latch_ks13_wipe(&b);
 }
 
 /* ---- HKDF-Expand-Label -------------------------------------------------- */
