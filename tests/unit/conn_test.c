@@ -19,6 +19,7 @@
 #include "core/wr.h"
 #include "hs/keysched13.h"
 #include "msg/msg.h"
+#include "provider/test/testprov.h"
 #include "record/protect.h"
 #include "record/record.h"
 
@@ -97,6 +98,7 @@ static void keylog(void *user, const latch_conn *c, const char *line)
 #define OPT_CLIENT_AUTH 0x01u /* the server requires a client certificate; the client has one */
 #define OPT_HRR 0x02u         /* the client sends no key share: the server asks for one */
 #define OPT_RSA 0x04u         /* the server's chain is RSA-2048 (bigger certificates) */
+#define OPT_ED25519 0x08u     /* the server's chain is Ed25519 */
 
 typedef struct pair {
     latch_config *cc, *sc;
@@ -115,8 +117,15 @@ static latch_config *config(bool server, unsigned opts)
         latch_config_set_keylog(cfg, keylog, NULL) != LATCH_OK) {
         abort();
     }
+    if (latch_config_load_ca_mem(cfg, (const uint8_t *)tpki_get(LATCH_KEY_ED25519)->ca,
+                                 strlen(tpki_get(LATCH_KEY_ED25519)->ca)) != LATCH_OK) {
+        abort();
+    }
     if (server && (opts & OPT_RSA)) {
         pki = rsa;
+    }
+    if (server && (opts & OPT_ED25519)) {
+        pki = tpki_get(LATCH_KEY_ED25519);
     }
     if (server) {
         if (latch_config_add_cert_mem(cfg, (const uint8_t *)pki->server, strlen(pki->server),
@@ -436,22 +445,61 @@ static void check_failed_at(const char *file, int line, latch_conn *c, latch_err
 
 #define CHECK_FAILED(c, want, alert) check_failed_at(__FILE__, __LINE__, (c), (want), (alert))
 
-/* ---- Stopping a client in each state ------------------------------------------------------------------ */
+/* ---- Stopping a connection in any state --------------------------------------------------------------- */
 
 /*
- * A client under test and the server's first flight taken apart: the
- * ServerHello record, and the encrypted messages (EE, [CR,] Certificate,
- * CertificateVerify, Finished) as plaintext, to be re-sealed one per record
- * with the server's handshake secret.
+ * The connection under test replays: it runs on the deterministic provider
+ * (reseeded for each connection) with an Ed25519 chain (deterministic
+ * signatures), so its messages are the same every time, and the peer's
+ * answer, recorded once from a real latch peer, fits every fresh connection.
+ * The recorded answer is taken apart into plaintext messages, re-sealed one
+ * per record with the peer's traffic secret (from the key log).
  */
-typedef struct cflight {
-    pair p;
-    uint8_t sh[2048];
-    size_t sh_len;
-    uint8_t msgs[16384];
-    size_t off[8], len[8], n;
-    sealer w;
-} cflight;
+#define DET_SEED UINT64_C(0x1A7C4)
+
+static latch_testprov *tp;
+
+static latch_config *det_config(bool server, unsigned opts)
+{
+    const tpki *ed = tpki_get(LATCH_KEY_ED25519), *p256 = tpki_get(LATCH_KEY_ECDSA_P256);
+    latch_config *cfg = NULL;
+
+    if (tp == NULL && (tp = latch__testprov_new(DET_SEED)) == NULL) {
+        abort();
+    }
+    if (latch_config_new_ex(latch__testprov_provider(tp), &counting, &cfg) != LATCH_OK ||
+        latch_config_load_ca_mem(cfg, (const uint8_t *)ed->ca, strlen(ed->ca)) != LATCH_OK ||
+        latch_config_load_ca_mem(cfg, (const uint8_t *)p256->ca, strlen(p256->ca)) != LATCH_OK ||
+        latch_config_set_keylog(cfg, keylog, NULL) != LATCH_OK) {
+        abort();
+    }
+    if (server) {
+        if (latch_config_add_cert_mem(cfg, (const uint8_t *)ed->server, strlen(ed->server),
+                                      (const uint8_t *)ed->server_key, strlen(ed->server_key)) != LATCH_OK) {
+            abort();
+        }
+        if ((opts & OPT_CLIENT_AUTH) && latch_config_set_client_auth(cfg, LATCH_CLIENT_AUTH_REQUIRE) != LATCH_OK) {
+            abort();
+        }
+    } else if ((opts & OPT_CLIENT_AUTH) &&
+               latch_config_add_cert_mem(cfg, (const uint8_t *)ed->client, strlen(ed->client),
+                                         (const uint8_t *)ed->client_key, strlen(ed->client_key)) != LATCH_OK) {
+        abort();
+    }
+    return cfg;
+}
+
+/* A fresh deterministic connection (always the same bytes out). */
+static latch_conn *det_conn(latch_config *cfg, bool server)
+{
+    latch_conn *c = NULL;
+
+    latch__testprov_reseed(tp, DET_SEED);
+    if ((server ? latch_conn_new_server(cfg, &c) : latch_conn_new_client(cfg, "localhost", &c)) != LATCH_OK) {
+        abort();
+    }
+    return c;
+}
 
 static void split_msgs(uint8_t *msgs, size_t total, size_t *off, size_t *len, size_t *n)
 {
@@ -466,37 +514,140 @@ static void split_msgs(uint8_t *msgs, size_t total, size_t *off, size_t *len, si
     }
 }
 
-static void cflight_start(cflight *f, unsigned opts)
+/* A peer's answer: its first record in the clear, then its protected handshake messages as plaintext. */
+typedef struct answer {
+    bool ready;
+    uint8_t first[4096]; /* the ServerHello record (client under test) or the ClientHello record (server under test) */
+    size_t first_len;
+    uint8_t msgs[16384];
+    size_t off[8], len[8], n;
+} answer;
+
+/* Take the peer's output apart: the first handshake record kept whole, the first protected one opened. */
+static void take_apart(answer *a, latch_conn *from, const latch_secret *s)
 {
     const uint8_t *d;
     size_t n, off = 0;
 
-    memset(f, 0, sizeof *f);
-    pair_new(&f->p, opts);
-    if (tpump(f->p.c, f->p.s) != LATCH_OK) {
-        abort();
-    }
-    LATCH_IGNORE(latch_conn_output(f->p.s, &d, &n));
+    LATCH_IGNORE(latch_conn_output(from, &d, &n));
     while (off + 5 <= n) {
         size_t rl = 5 + ((size_t)d[off + 3] << 8 | d[off + 4]);
 
-        if (d[off] == LATCH_CT_HANDSHAKE) {
-            memcpy(f->sh, d + off, rl);
-            f->sh_len = rl;
-        } else if (d[off] == LATCH_CT_APPLICATION_DATA && f->n == 0) {
+        if (d[off] == LATCH_CT_HANDSHAKE && a->first_len == 0) {
+            memcpy(a->first, d + off, rl);
+            a->first_len = rl;
+        } else if (d[off] == LATCH_CT_APPLICATION_DATA && a->n == 0) {
             uint8_t type;
             size_t len;
 
-            if (!open_rec(f->p.s, &K.s_hs, 0, d + off, rl, &type, f->msgs, &len)) {
+            if (!open_rec(from, s, 0, d + off, rl, &type, a->msgs, &len)) {
                 abort();
             }
-            split_msgs(f->msgs, len, f->off, f->len, &f->n);
+            split_msgs(a->msgs, len, a->off, a->len, &a->n);
         }
         off += rl;
     }
-    drop_output(f->p.s);
+    drop_output(from);
+}
+
+static answer server_answers[2], client_answers[2];
+
+/* What a real latch server sends a deterministic client (opts: client auth or not). */
+static const answer *server_answer(unsigned opts)
+{
+    answer *a = &server_answers[opts & OPT_CLIENT_AUTH];
+    latch_config *cc, *sc;
+    latch_conn *c, *s;
+
+    if (a->ready) {
+        return a;
+    }
+    cc = det_config(false, opts);
+    sc = config(true, opts | OPT_ED25519);
+    c = det_conn(cc, false);
+    if (latch_conn_new_server(sc, &s) != LATCH_OK || tpump(c, s) != LATCH_OK) {
+        abort();
+    }
+    take_apart(a, s, &K.s_hs);
+    a->ready = true;
+    latch_conn_free(c);
+    latch_conn_free(s);
+    latch_config_free(cc);
+    latch_config_free(sc);
+    return a;
+}
+
+/* What a real latch client sends a deterministic server: its ClientHello, then its second flight. */
+static const answer *client_answer(unsigned opts)
+{
+    answer *a = &client_answers[opts & OPT_CLIENT_AUTH];
+    latch_config *cc, *sc;
+    latch_conn *c, *s;
+    const uint8_t *d;
+    size_t n;
+
+    if (a->ready) {
+        return a;
+    }
+    sc = det_config(true, opts);
+    cc = config(false, opts);
+    s = det_conn(sc, true);
+    if (latch_conn_new_client(cc, "localhost", &c) != LATCH_OK) {
+        abort();
+    }
+    LATCH_IGNORE(latch_conn_output(c, &d, &n));
+    memcpy(a->first, d, n);
+    a->first_len = n;
+    if (tpump(c, s) != LATCH_OK || tpump(s, c) != LATCH_OK) {
+        abort();
+    }
+    take_apart(a, c, &K.c_hs);
+    a->ready = true;
+    latch_conn_free(c);
+    latch_conn_free(s);
+    latch_config_free(cc);
+    latch_config_free(sc);
+    return a;
+}
+
+/* A client under test, and the server's answer to replay at it. */
+typedef struct cflight {
+    pair p;
+    uint8_t ch[4096]; /* the client's ClientHello record */
+    size_t ch_len;
+    uint8_t sh[4096];
+    size_t sh_len;
+    uint8_t msgs[16384];
+    size_t off[8], len[8], n;
+    sealer w;
+} cflight;
+
+static void cflight_start(cflight *f, unsigned opts)
+{
+    const answer *a = server_answer(opts);
+
+    memset(f, 0, sizeof *f);
+    memset(&K, 0, sizeof K);
+    memcpy(f->sh, a->first, a->first_len);
+    f->sh_len = a->first_len;
+    memcpy(f->msgs, a->msgs, sizeof f->msgs);
+    memcpy(f->off, a->off, sizeof f->off);
+    memcpy(f->len, a->len, sizeof f->len);
+    f->n = a->n;
+    f->p.cc = det_config(false, opts);
+    f->p.c = det_conn(f->p.cc, false);
+    {
+        const uint8_t *d;
+        size_t n;
+
+        LATCH_IGNORE(latch_conn_output(f->p.c, &d, &n));
+        if (n > sizeof f->ch) {
+            abort();
+        }
+        memcpy(f->ch, d, n);
+        f->ch_len = n;
+    }
     drop_output(f->p.c);
-    sealer_set(&f->w, f->p.s, &K.s_hs);
 }
 
 /* Feed the ServerHello and then the first k encrypted messages, one per record. */
@@ -504,6 +655,10 @@ static latch_err cflight_to(cflight *f, size_t k)
 {
     latch_err e = feed(f->p.c, f->sh, f->sh_len);
 
+    if (e != LATCH_OK) {
+        return e;
+    }
+    sealer_set(&f->w, f->p.c, &K.s_hs);
     for (size_t i = 0; i < k && e == LATCH_OK; i++) {
         e = send_sealed(f->p.c, &f->w, LATCH_CT_HANDSHAKE, f->msgs + f->off[i], f->len[i]);
     }
@@ -514,10 +669,10 @@ static latch_err cflight_to(cflight *f, size_t k)
 /* The client connected; the sealer now writes as the server with its application secret. */
 static void cflight_connect(cflight *f)
 {
-    if (cflight_to(f, f->n) != LATCH_OK) {
+    if (cflight_to(f, f->n) != LATCH_OK || !(latch_conn_state(f->p.c) & LATCH_STATE_HANDSHAKE_DONE)) {
         abort();
     }
-    sealer_set(&f->w, f->p.s, &K.s_ap);
+    sealer_set(&f->w, f->p.c, &K.s_ap);
 }
 
 static void cflight_free(cflight *f)
@@ -526,11 +681,7 @@ static void cflight_free(cflight *f)
     pair_free(&f->p);
 }
 
-/*
- * A server under test and the client's second flight taken apart: the
- * ClientHello record, and the client's encrypted messages ([Certificate,
- * CertificateVerify,] Finished) as plaintext.
- */
+/* A server under test that has answered the recorded ClientHello, and the client's second flight to replay. */
 typedef struct sflight {
     pair p;
     uint8_t msgs[16384];
@@ -540,32 +691,21 @@ typedef struct sflight {
 
 static void sflight_start(sflight *f, unsigned opts)
 {
-    const uint8_t *d;
-    size_t n, off = 0;
+    const answer *a = client_answer(opts);
 
     memset(f, 0, sizeof *f);
-    pair_new(&f->p, opts);
-    if (tpump(f->p.c, f->p.s) != LATCH_OK || tpump(f->p.s, f->p.c) != LATCH_OK) {
+    memset(&K, 0, sizeof K);
+    memcpy(f->msgs, a->msgs, sizeof f->msgs);
+    memcpy(f->off, a->off, sizeof f->off);
+    memcpy(f->len, a->len, sizeof f->len);
+    f->n = a->n;
+    f->p.sc = det_config(true, opts);
+    f->p.s = det_conn(f->p.sc, true);
+    if (feed(f->p.s, a->first, a->first_len) != LATCH_OK) {
         abort();
     }
-    LATCH_IGNORE(latch_conn_output(f->p.c, &d, &n));
-    while (off + 5 <= n) {
-        size_t rl = 5 + ((size_t)d[off + 3] << 8 | d[off + 4]);
-
-        if (d[off] == LATCH_CT_APPLICATION_DATA && f->n == 0) {
-            uint8_t type;
-            size_t len;
-
-            if (!open_rec(f->p.c, &K.c_hs, 0, d + off, rl, &type, f->msgs, &len)) {
-                abort();
-            }
-            split_msgs(f->msgs, len, f->off, f->len, &f->n);
-        }
-        off += rl;
-    }
-    drop_output(f->p.c);
     drop_output(f->p.s);
-    sealer_set(&f->w, f->p.c, &K.c_hs);
+    sealer_set(&f->w, f->p.s, &K.c_hs);
 }
 
 static latch_err sflight_to(sflight *f, size_t k)
@@ -581,10 +721,10 @@ static latch_err sflight_to(sflight *f, size_t k)
 
 static void sflight_connect(sflight *f)
 {
-    if (sflight_to(f, f->n) != LATCH_OK) {
+    if (sflight_to(f, f->n) != LATCH_OK || !(latch_conn_state(f->p.s) & LATCH_STATE_HANDSHAKE_DONE)) {
         abort();
     }
-    sealer_set(&f->w, f->p.c, &K.c_ap);
+    sealer_set(&f->w, f->p.s, &K.c_ap);
 }
 
 static void sflight_free(sflight *f)
@@ -1175,6 +1315,300 @@ static void test_key_change_boundary(void)
     sflight_free(&g);
 }
 
+/* ---- Malformed messages at the connection --------------------------------------------------------------------- */
+
+static int alert_of(latch_err e)
+{
+    latch_alert a = latch_err_alert(e);
+
+    return a == LATCH_ALERT_NONE ? -1 : (int)a;
+}
+
+/* What the message parser says about a body: the reference for the connection. */
+static latch_err parse_as(uint8_t type, const uint8_t *body, size_t n)
+{
+    latch_rd r = latch_rd_make(body, n);
+
+    switch (type) {
+    case LATCH_HS_CLIENT_HELLO: {
+        latch_client_hello ch;
+
+        return latch_client_hello_parse(r, &ch);
+    }
+    case LATCH_HS_ENCRYPTED_EXTENSIONS: {
+        latch_encrypted_extensions ee;
+
+        return latch_encrypted_extensions_parse(r, &ee);
+    }
+    case LATCH_HS_CERTIFICATE: {
+        static latch_certificate ct;
+
+        return latch_certificate_parse(r, true, &ct);
+    }
+    case LATCH_HS_CERTIFICATE_REQUEST: {
+        latch_certificate_request cr;
+
+        return latch_certificate_request_parse(r, &cr);
+    }
+    case LATCH_HS_CERTIFICATE_VERIFY: {
+        latch_certificate_verify cv;
+
+        return latch_certificate_verify_parse(r, &cv);
+    }
+    case LATCH_HS_FINISHED: {
+        latch_rd vd;
+
+        return latch_finished_parse(r, 32, &vd);
+    }
+    default: return LATCH_ERR_INTERNAL;
+    }
+}
+
+/*
+ * Truncation at every byte, zero length included (the message's length
+ * adjusted to what is left): each of the server's encrypted messages at the
+ * client, and the ClientHello and each of the client's encrypted messages at
+ * the server. The connection must fail exactly as the message parser does,
+ * with that code's alert; a cut the parser accepts must still be refused.
+ */
+static void test_truncated_messages(void)
+{
+    static uint8_t msg[16384];
+    size_t cases = 0;
+
+    for (unsigned opts = 0; opts <= OPT_CLIENT_AUTH; opts += OPT_CLIENT_AUTH) {
+        const answer *a = server_answer(opts);
+
+        for (size_t i = 0; i < a->n; i++) {
+            const uint8_t *m = a->msgs + a->off[i];
+
+            for (size_t cut = 0; cut + 4 < a->len[i]; cut++) {
+                latch_err want = parse_as(m[0], m + 4, cut), got;
+                cflight f;
+
+                cflight_start(&f, opts);
+                REQUIRE_OK(cflight_to(&f, i));
+                got = send_sealed(f.p.c, &f.w, LATCH_CT_HANDSHAKE, msg, hs_msg(msg, m[0], m + 4, cut));
+                if (want != LATCH_OK) {
+                    if (got != want) {
+                        latch_test_fail(__FILE__, __LINE__, "%s cut to %zu bytes: %s, the parser says %s",
+                                        latch_hs_name(m[0]), cut, latch_err_name(got), latch_err_name(want));
+                    }
+                    CHECK_FAILED(f.p.c, want, alert_of(want));
+                } else {
+                    CHECK(got != LATCH_OK);
+                    CHECK_FAILED(f.p.c, got, got == LATCH_ERR_PEER_ALERT ? -1 : alert_of(got));
+                }
+                cflight_free(&f);
+                cases++;
+            }
+        }
+    }
+    for (unsigned opts = 0; opts <= OPT_CLIENT_AUTH; opts += OPT_CLIENT_AUTH) {
+        const answer *a = client_answer(opts);
+        const uint8_t *ch = a->first + 5;
+        size_t ch_body = a->first_len - 9;
+
+        /* The ClientHello. */
+        for (size_t cut = 0; cut < ch_body; cut++) {
+            latch_err want = parse_as(LATCH_HS_CLIENT_HELLO, ch + 4, cut), got;
+            latch_config *sc = det_config(true, opts);
+            latch_conn *s = det_conn(sc, true);
+
+            got = send_clear(s, LATCH_CT_HANDSHAKE, msg, hs_msg(msg, LATCH_HS_CLIENT_HELLO, ch + 4, cut));
+            if (want != LATCH_OK) {
+                CHECK_ERR(got, want);
+            } else {
+                CHECK(got != LATCH_OK); /* without its extensions: no TLS 1.3 */
+            }
+            CHECK_FAILED(s, got, alert_of(got));
+            latch_conn_free(s);
+            latch_config_free(sc);
+            CHECK_EQ(live, 0);
+            cases++;
+        }
+        /* The client's encrypted messages. */
+        for (size_t i = 0; i < a->n; i++) {
+            const uint8_t *m = a->msgs + a->off[i];
+
+            for (size_t cut = 0; cut + 4 < a->len[i]; cut++) {
+                latch_err want = parse_as(m[0], m + 4, cut), got;
+                sflight f;
+
+                sflight_start(&f, opts);
+                REQUIRE_OK(sflight_to(&f, i));
+                got = send_sealed(f.p.s, &f.w, LATCH_CT_HANDSHAKE, msg, hs_msg(msg, m[0], m + 4, cut));
+                if (want != LATCH_OK) {
+                    CHECK_ERR(got, want);
+                    CHECK_FAILED(f.p.s, want, alert_of(want));
+                } else {
+                    CHECK(got != LATCH_OK);
+                    CHECK_FAILED(f.p.s, got, alert_of(got));
+                }
+                sflight_free(&f);
+                cases++;
+            }
+        }
+    }
+    CHECK(cases > 1000);
+}
+
+/* Duplicate, misplaced, unknown and unoffered extensions; unknown versions. */
+static void test_bad_extensions(void)
+{
+    static const struct {
+        uint8_t body[32];
+        size_t len;
+        latch_err want;
+        uint8_t alert;
+    } ee[] = {
+        /* server_name twice (RFC 8446 §4.2) */
+        {{0, 8, 0, 0, 0, 0, 0, 0, 0, 0}, 10, LATCH_ERR_DUPLICATE_EXTENSION, LATCH_ALERT_ILLEGAL_PARAMETER},
+        /* key_share belongs in ServerHello, not EncryptedExtensions (§4.2) */
+        {{0, 4, 0, 51, 0, 0}, 6, LATCH_ERR_ILLEGAL_PARAMETER, LATCH_ALERT_ILLEGAL_PARAMETER},
+        /* an extension latch does not know: never offered, so not allowed in an answer */
+        {{0, 4, 0x77, 0x77, 0, 0}, 6, LATCH_ERR_UNSUPPORTED_EXTENSION, LATCH_ALERT_UNSUPPORTED_EXTENSION},
+        /* ALPN the client did not offer (§4.2: "MUST NOT" respond with unsolicited extensions) */
+        {{0, 11, 0, 16, 0, 7, 0, 5, 4, 't', 'e', 's', 't'}, 13, LATCH_ERR_UNSUPPORTED_EXTENSION,
+         LATCH_ALERT_UNSUPPORTED_EXTENSION},
+        /* an extension block longer than the message */
+        {{0, 9, 0, 0, 0, 0}, 6, LATCH_ERR_DECODE, LATCH_ALERT_DECODE_ERROR},
+    };
+    uint8_t msg[64];
+
+    for (size_t i = 0; i < sizeof ee / sizeof ee[0]; i++) {
+        cflight f;
+
+        cflight_start(&f, 0);
+        REQUIRE_OK(cflight_to(&f, 0));
+        CHECK_ERR(send_sealed(f.p.c, &f.w, LATCH_CT_HANDSHAKE, msg,
+                              hs_msg(msg, LATCH_HS_ENCRYPTED_EXTENSIONS, ee[i].body, ee[i].len)),
+                  ee[i].want);
+        CHECK_FAILED(f.p.c, ee[i].want, ee[i].alert);
+        cflight_free(&f);
+    }
+}
+
+/* The recorded ClientHello with extra extensions appended to its block, as a record. */
+static size_t ch_plus(const answer *a, const uint8_t *extra, size_t n, uint8_t *out)
+{
+    static uint8_t body[4096], msg[4200];
+    size_t blen = a->first_len - 9, pos = 34;
+
+    memcpy(body, a->first + 9, blen);
+    pos += 1 + body[pos];                                /* legacy_session_id */
+    pos += 2 + ((size_t)body[pos] << 8 | body[pos + 1]); /* cipher_suites */
+    pos += 1 + body[pos];                                /* legacy_compression_methods */
+    {
+        size_t ext = ((size_t)body[pos] << 8 | body[pos + 1]) + n;
+
+        body[pos] = (uint8_t)(ext >> 8);
+        body[pos + 1] = (uint8_t)ext;
+    }
+    memcpy(body + blen, extra, n);
+    return rec_clear(out, LATCH_CT_HANDSHAKE, msg, hs_msg(msg, LATCH_HS_CLIENT_HELLO, body, blen + n));
+}
+
+static void test_bad_client_hello(void)
+{
+    static const struct {
+        uint8_t extra[16];
+        size_t len;
+        latch_err want;
+        uint8_t alert;
+    } cases[] = {
+        /* an unknown extension twice: duplicates are refused whether known or not (§4.2) */
+        {{0x77, 0x77, 0, 0, 0x77, 0x77, 0, 0}, 8, LATCH_ERR_DUPLICATE_EXTENSION, LATCH_ALERT_ILLEGAL_PARAMETER},
+        /* a second supported_versions */
+        {{0, 43, 0, 3, 2, 3, 4}, 7, LATCH_ERR_DUPLICATE_EXTENSION, LATCH_ALERT_ILLEGAL_PARAMETER},
+        /* oid_filters belongs in CertificateRequest only */
+        {{0, 48, 0, 0}, 4, LATCH_ERR_ILLEGAL_PARAMETER, LATCH_ALERT_ILLEGAL_PARAMETER},
+        /* an extension latch does not know is ignored in a ClientHello (RFC 8446 §4.1.2) */
+        {{0x12, 0x34, 0, 0}, 4, LATCH_OK, 0},
+    };
+    static uint8_t rec[4300];
+    const answer *a = client_answer(0);
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        latch_config *sc = det_config(true, 0);
+        latch_conn *s = det_conn(sc, true);
+
+        CHECK_ERR(feed(s, rec, ch_plus(a, cases[i].extra, cases[i].len, rec)), cases[i].want);
+        if (cases[i].want != LATCH_OK) {
+            CHECK_FAILED(s, cases[i].want, cases[i].alert);
+        }
+        latch_conn_free(s);
+        latch_config_free(sc);
+        CHECK_EQ(live, 0);
+    }
+}
+
+/* Versions nobody should speak: refused with protocol_version, or illegal_parameter when a TLS 1.3 answer lies. */
+static void test_unknown_versions(void)
+{
+    static const uint16_t suites[] = {LATCH_TLS_AES_128_GCM_SHA256}, groups[] = {LATCH_GROUP_X25519},
+                          sigalgs[] = {LATCH_SIG_ED25519}, future[] = {0x0305, 0x7F1C}, ssl3 = 0x0300;
+    static const uint8_t pub[32] = {9};
+    static uint8_t rec[4096], msg[4096];
+    latch_client_hello_out ch;
+    latch_key_share share = {LATCH_GROUP_X25519, latch_rd_make(pub, sizeof pub)};
+    latch_wr w;
+
+    for (int v = 0; v < 3; v++) {
+        latch_config *sc = det_config(true, 0);
+        latch_conn *s = det_conn(sc, true);
+
+        memset(&ch, 0, sizeof ch);
+        ch.legacy_version = v == 2 ? ssl3 : LATCH_TLS12;
+        ch.suites = suites;
+        ch.n_suites = 1;
+        ch.groups = groups;
+        ch.n_groups = 1;
+        ch.shares = &share;
+        ch.n_shares = 1;
+        ch.key_share_ext = true;
+        ch.sigalgs = sigalgs;
+        ch.n_sigalgs = 1;
+        ch.versions = future;
+        ch.n_versions = v == 0 ? 2 : 0; /* only future versions; none (TLS 1.2); none and SSL 3.0 */
+        latch_wr_init(&w, msg, sizeof msg);
+        REQUIRE_OK(latch_client_hello_build(&w, &ch));
+        REQUIRE_OK(latch_wr_finish(&w));
+        CHECK_ERR(feed(s, rec, rec_clear(rec, LATCH_CT_HANDSHAKE, msg, latch_wr_len(&w))), LATCH_ERR_PROTOCOL_VERSION);
+        CHECK_FAILED(s, LATCH_ERR_PROTOCOL_VERSION, LATCH_ALERT_PROTOCOL_VERSION);
+        latch_conn_free(s);
+        latch_config_free(sc);
+        CHECK_EQ(live, 0);
+    }
+    /* A ServerHello selecting a version the client never offered. */
+    for (int v = 0; v < 2; v++) {
+        latch_server_hello_out sh;
+        latch_client_hello parsed;
+        cflight f;
+
+        cflight_start(&f, 0);
+        REQUIRE_OK(latch_client_hello_parse(latch_rd_make(f.ch + 9, f.ch_len - 9), &parsed));
+        memset(&sh, 0, sizeof sh);
+        sh.legacy_version = LATCH_TLS12;
+        memset(sh.random, 0x42, 32);
+        sh.session_id = parsed.session_id.p;
+        sh.session_id_len = parsed.session_id.len;
+        sh.cipher_suite = LATCH_TLS_AES_128_GCM_SHA256;
+        sh.selected_version = v == 0 ? 0x0305 : 0x7F1C;
+        sh.group = LATCH_GROUP_X25519;
+        sh.pub = pub;
+        sh.pub_len = sizeof pub;
+        sh.psk_identity = -1;
+        latch_wr_init(&w, msg, sizeof msg);
+        REQUIRE_OK(latch_server_hello_build(&w, &sh));
+        REQUIRE_OK(latch_wr_finish(&w));
+        CHECK_ERR(feed(f.p.c, rec, rec_clear(rec, LATCH_CT_HANDSHAKE, msg, latch_wr_len(&w))),
+                  LATCH_ERR_ILLEGAL_PARAMETER);
+        CHECK_FAILED(f.p.c, LATCH_ERR_ILLEGAL_PARAMETER, LATCH_ALERT_ILLEGAL_PARAMETER);
+        cflight_free(&f);
+    }
+}
+
 /* ---- Named limits ------------------------------------------------------------------------------------------------- */
 
 /* A pair whose config on one side gets a limit before its connection is made. */
@@ -1656,6 +2090,10 @@ static const latch_test cases[] = {
     TEST(test_empty_records),
     TEST(test_interleaved),
     TEST(test_key_change_boundary),
+    TEST(test_truncated_messages),
+    TEST(test_bad_extensions),
+    TEST(test_bad_client_hello),
+    TEST(test_unknown_versions),
     TEST(test_limit_handshake_message),
     TEST(test_limit_chain_length),
     TEST(test_limit_chain_bytes),
