@@ -5,6 +5,7 @@
  */
 #include "provider/ossl/ossl.h"
 
+#include "core/ct.h"
 #include "core/err.h"
 
 #include <openssl/err.h>
@@ -83,6 +84,9 @@ static latch_err sig_sign(const latch_sig_alg *alg, const latch_pkey *key, const
         if (n > cap) {
             e = LATCH_ERR_BUFFER_TOO_SMALL;
         } else if (EVP_DigestSign(mctx, sig, &n, msg, msg_len) == 1) {
+            /* A signature goes on the wire: public, whatever it was computed from. */
+            LATCH_CT_PUBLIC(&n, sizeof n);
+            LATCH_CT_PUBLIC(sig, n);
             *sig_len = n;
             e = LATCH_OK;
         }
