@@ -298,7 +298,9 @@ static size_t rec_sealed(sealer *w, uint8_t *out, uint8_t type, const uint8_t *p
 {
     static uint8_t inner[LATCH_REC_MAX_INNER13 + 64];
 
-    memcpy(inner, p, n);
+    if (n > 0) {
+        memcpy(inner, p, n);
+    }
     inner[n] = type;
     return rec_inner(w, out, inner, n + 1);
 }
