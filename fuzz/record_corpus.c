@@ -20,6 +20,7 @@
 #include "core/rd.h"
 #include "core/wr.h"
 #include "record/record.h"
+#include "x509/pem.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -587,6 +588,94 @@ static void fixed_seeds(void)
     }
 }
 
+/* The first PEM block of text, as DER, into out (0 if none). */
+static size_t pem_to_der(const char *text, const char *label, uint8_t *out, size_t cap)
+{
+    latch_pem_reader r;
+    latch_pem_block b;
+    bool found = true;
+    size_t n = 0;
+
+    latch_pem_reader_init(&r, u8s(text), strlen(text), "'seed'");
+    while (found && n == 0) {
+        memset(&b, 0, sizeof b);
+        if (latch_pem_next(&r, NULL, &b, &found) != LATCH_OK) {
+            break;
+        }
+        if (found && strcmp(b.label, label) == 0 && b.der_len <= cap) {
+            memcpy(out, b.der, b.der_len);
+            n = b.der_len;
+        }
+        latch_pem_block_free(NULL, &b);
+    }
+    return n;
+}
+
+/*
+ * Chains of every key type latch uses (minted now: these seeds need not
+ * replay anything), as PEM and DER, for the chain, key, pem and peer
+ * targets; the fixed PKI alone is Ed25519 only.
+ */
+static void x509_seeds(void)
+{
+    static const latch_key_type types[] = {LATCH_KEY_ECDSA_P256, LATCH_KEY_ECDSA_P384, LATCH_KEY_RSA2048,
+                                           LATCH_KEY_ED25519, LATCH_KEY_RSA_PSS2048};
+    static const char *const dns[] = {"localhost", "*.example.com"};
+    static const char *const ips[] = {"127.0.0.1", "::1"};
+
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        static char ca[8192], ca_key[8192], leaf[8192], key[8192], chain[16384];
+        static uint8_t buf[40000], der_leaf[4096], der_ca[4096], der_key[4096];
+        size_t nl, nc, nk, n;
+        latch_cert_spec spec;
+        latch_wr w;
+
+        memset(&spec, 0, sizeof spec);
+        spec.key_type = types[i];
+        spec.common_name = "seed CA";
+        spec.is_ca = true;
+        spec.path_len = 1;
+        must(latch_cert_mint(&spec, NULL, NULL, ca, sizeof ca, ca_key, sizeof ca_key), "seed CA");
+        memset(&spec, 0, sizeof spec);
+        spec.key_type = types[i];
+        spec.common_name = "localhost";
+        spec.dns_names = dns;
+        spec.n_dns = 2;
+        spec.ips = ips;
+        spec.n_ips = 2;
+        spec.server_auth = spec.client_auth = true;
+        must(latch_cert_mint(&spec, ca, ca_key, leaf, sizeof leaf, key, sizeof key), "seed leaf");
+        snprintf(chain, sizeof chain, "%s%s", leaf, ca);
+        nl = pem_to_der(leaf, "CERTIFICATE", der_leaf, sizeof der_leaf);
+        nc = pem_to_der(ca, "CERTIFICATE", der_ca, sizeof der_ca);
+        nk = pem_to_der(key, "PRIVATE KEY", der_key, sizeof der_key);
+        seed("pem", u8s(chain), strlen(chain));
+        seed("key", u8s(key), strlen(key));
+        seed("key", der_key, nk);
+        /* chain: 2-byte length, certificate data, key data; PEM and DER. */
+        n = strlen(chain);
+        buf[0] = (uint8_t)(n >> 8);
+        buf[1] = (uint8_t)n;
+        memcpy(buf + 2, chain, n);
+        memcpy(buf + 2 + n, key, strlen(key));
+        seed("chain", buf, 2 + n + strlen(key));
+        buf[0] = (uint8_t)(nl >> 8);
+        buf[1] = (uint8_t)nl;
+        memcpy(buf + 2, der_leaf, nl);
+        memcpy(buf + 2 + nl, der_key, nk);
+        seed("chain", buf, 2 + nl + nk);
+        /* peer: selector, then 2-byte length + DER per certificate. */
+        latch_wr_init(&w, buf, sizeof buf);
+        latch_wr_u8(&w, (uint8_t)i);
+        latch_wr_u16(&w, (uint16_t)nl);
+        latch_wr_bytes(&w, der_leaf, nl);
+        latch_wr_u16(&w, (uint16_t)nc);
+        latch_wr_bytes(&w, der_ca, nc);
+        must(latch_wr_finish(&w), "peer seed");
+        seed("peer", buf, latch_wr_len(&w));
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -604,6 +693,7 @@ int main(int argc, char **argv)
         record(&scenarios[i]);
     }
     fixed_seeds();
+    x509_seeds();
     free(trace);
     return 0;
 }
