@@ -563,6 +563,32 @@ static void fixed_seeds(void)
         seed_sel("ext_pre_shared_key", 0, buf + 4, latch_wr_len(&w) - 4);
         seed_sel("ext_pre_shared_key", 1, (const uint8_t *)"\x00\x00", 2);
     }
+    /* Over the fixed limits: 17 key shares, 9 PSK identities. */
+    {
+        latch_key_share shares[17];
+        latch_psk_identity ids[9];
+        static const uint8_t one = 1, id[] = "id", binder[32] = {0};
+        latch_wr w;
+
+        for (size_t i = 0; i < 17; i++) {
+            shares[i].group = (uint16_t)(0x0101 + i);
+            shares[i].key_exchange = latch_rd_make(&one, 1);
+        }
+        latch_wr_init(&w, buf, sizeof buf);
+        latch_ext_key_share_ch_build(&w, shares, 17);
+        must(latch_wr_finish(&w), "shares");
+        seed_sel("ext_key_share", 0, buf + 4, latch_wr_len(&w) - 4);
+        for (size_t i = 0; i < 9; i++) {
+            ids[i].identity = latch_rd_make(id, 2);
+            ids[i].obfuscated_ticket_age = (uint32_t)i;
+            ids[i].binder = latch_rd_make(binder, sizeof binder);
+        }
+        latch_wr_init(&w, buf, sizeof buf);
+        latch_ext_psk_ch_build(&w, ids, 9);
+        if (latch_wr_finish(&w) == LATCH_OK) {
+            seed_sel("ext_pre_shared_key", 0, buf + 4, latch_wr_len(&w) - 4);
+        }
+    }
     seed("ext_early_data", (const uint8_t *)"\x00\x00\x40\x00", 4);
     seed("ext_record_size_limit", (const uint8_t *)"\x40\x01", 2);
     seed("ext_point_formats", (const uint8_t *)"\x01\x00", 2);

@@ -1724,6 +1724,100 @@ static void test_user_canceled_flood(void)
     cflight_free(&f);
 }
 
+/*
+ * The fixed limits (config.h says why they are not settings): more than 64
+ * extensions in one block, more than 16 key shares in a ClientHello.
+ */
+static void test_fixed_limits(void)
+{
+    static const uint16_t versions[] = {LATCH_TLS13}, suites13[] = {LATCH_TLS_AES_128_GCM_SHA256},
+                          sigalgs[] = {LATCH_SIG_ED25519};
+    static uint8_t extra[65 * 4], rec[8192], msg[8192];
+    static const uint8_t one = 1;
+    const answer *a = client_answer(0);
+    latch_key_share shares[17];
+    uint16_t groups[17];
+    latch_client_hello_out ch;
+    size_t base = 0;
+    latch_wr w;
+
+    /* The recorded ClientHello has some extensions; unknown ones fill it to 64, then 65. */
+    {
+        latch_client_hello parsed;
+
+        REQUIRE_OK(latch_client_hello_parse(latch_rd_make(a->first + 9, a->first_len - 9), &parsed));
+        base = parsed.exts.count;
+    }
+    for (size_t total = 64; total <= 65; total++) {
+        latch_config *sc = det_config(true, 0);
+        latch_conn *s = det_conn(sc, true);
+        size_t n = total - base;
+
+        for (size_t i = 0; i < n; i++) {
+            extra[4 * i] = 0x7A;
+            extra[4 * i + 1] = (uint8_t)i; /* distinct unknown code points, empty */
+            extra[4 * i + 2] = extra[4 * i + 3] = 0;
+        }
+        if (total == 64) {
+            CHECK_OK(feed(s, rec, ch_plus(a, extra, 4 * n, rec)));
+            CHECK_EQ(latch_conn_error(s)->code, LATCH_OK);
+        } else {
+            CHECK_ERR(feed(s, rec, ch_plus(a, extra, 4 * n, rec)), LATCH_ERR_DECODE);
+            CHECK_FAILED(s, LATCH_ERR_DECODE, LATCH_ALERT_DECODE_ERROR);
+            CHECK(strstr(latch_conn_error(s)->detail, "more than 64 extensions") != NULL);
+        }
+        latch_conn_free(s);
+        latch_config_free(sc);
+        CHECK_EQ(live, 0);
+    }
+
+    /* 16 key shares (none usable: a HelloRetryRequest), then 17. */
+    for (size_t n = 16; n <= 17; n++) {
+        latch_config *sc = det_config(true, 0);
+        latch_conn *s = det_conn(sc, true);
+
+        for (size_t i = 0; i < n; i++) {
+            groups[i] = (uint16_t)(0x0101 + i);
+            shares[i].group = groups[i];
+            shares[i].key_exchange = latch_rd_make(&one, 1);
+        }
+        memset(&ch, 0, sizeof ch);
+        ch.legacy_version = LATCH_TLS12;
+        ch.suites = suites13;
+        ch.n_suites = 1;
+        ch.versions = versions;
+        ch.n_versions = 1;
+        {
+            static uint16_t all[18];
+
+            memcpy(all, groups, n * sizeof groups[0]);
+            all[n] = LATCH_GROUP_X25519; /* listed, without a share: the server asks for one */
+            ch.groups = all;
+            ch.n_groups = n + 1;
+        }
+        ch.shares = shares;
+        ch.n_shares = n;
+        ch.key_share_ext = true;
+        ch.sigalgs = sigalgs;
+        ch.n_sigalgs = 1;
+        latch_wr_init(&w, msg, sizeof msg);
+        REQUIRE_OK(latch_client_hello_build(&w, &ch));
+        REQUIRE_OK(latch_wr_finish(&w));
+        if (n == 16) {
+            CHECK_OK(feed(s, rec, rec_clear(rec, LATCH_CT_HANDSHAKE, msg, latch_wr_len(&w))));
+            CHECK(latch_conn_hrr(s));
+        } else {
+            CHECK_ERR(feed(s, rec, rec_clear(rec, LATCH_CT_HANDSHAKE, msg, latch_wr_len(&w))),
+                      LATCH_ERR_ILLEGAL_PARAMETER);
+            CHECK_FAILED(s, LATCH_ERR_ILLEGAL_PARAMETER, LATCH_ALERT_ILLEGAL_PARAMETER);
+            CHECK(strstr(latch_conn_error(s)->detail, "more than 16") != NULL);
+        }
+        latch_conn_free(s);
+        latch_config_free(sc);
+        CHECK_EQ(live, 0);
+    }
+}
+
 /* The setter's ranges. */
 static void test_limit_ranges(void)
 {
@@ -2102,6 +2196,7 @@ static const latch_test cases[] = {
     TEST(test_limit_empty_records),
     TEST(test_user_canceled_flood),
     TEST(test_limit_ranges),
+    TEST(test_fixed_limits),
     TEST(test_byte_at_a_time),
     TEST(test_zero_copy_input),
     TEST(test_state_flags),
