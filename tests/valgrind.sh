@@ -4,9 +4,8 @@
 # uninitialised memory, no definite leak. The interop and tool tests (shell,
 # real sockets and other programs) are left to make check / make asan.
 # Usage: tests/valgrind.sh BUILD_DIR [JOBS]
-# VALGRIND_SKIP="test_a test_b" leaves tests out (CI leaves out the x509
-# tests whose time goes to RSA key generation inside libcrypto, minutes each
-# under memcheck; make asan covers latch's code in them).
+# VALGRIND_SKIP="test_a test_b" leaves tests out (for a quick local run;
+# CI runs them all).
 set -u
 build=$1 jobs=${2:-2}
 src=$(cd "$(dirname "$0")/.." && pwd)
