@@ -107,6 +107,7 @@ latch_err latch_config_new_ex(const latch_provider *prov, const latch_allocator 
     }
     cfg->max_hs_msg = 65536;
     cfg->max_chain_len = 10;
+    cfg->max_chain_bytes = 65536;
     cfg->max_empty_records = 32;
     *out = cfg;
     return LATCH_OK;
@@ -534,6 +535,10 @@ latch_err latch_config_set_limit(latch_config *cfg, latch_limit which, size_t va
         return LATCH_OK;
     case LATCH_LIMIT_EMPTY_RECORDS:
         cfg->max_empty_records = value;
+        return LATCH_OK;
+    case LATCH_LIMIT_CERT_CHAIN_BYTES:
+        LATCH_ENSURE(value <= (1u << 24), LATCH_ERR_INVALID_ARGUMENT, "the chain size limit is at most 2^24");
+        cfg->max_chain_bytes = value;
         return LATCH_OK;
     }
     return LATCH_FAIL(LATCH_ERR_INVALID_ARGUMENT, "unknown limit %d", (int)which);

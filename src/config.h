@@ -67,6 +67,7 @@ struct latch_config {
 
     size_t max_hs_msg;
     size_t max_chain_len;
+    size_t max_chain_bytes;
     size_t max_empty_records;
 };
 

@@ -21,6 +21,15 @@
  * §4.2.10: up to the max_early_data_size it would accept; latch accepts none
  * yet, so it uses a fixed bound). */
 #define MAX_EARLY_SKIP (16384 * 4)
+/*
+ * Backpressure: while more than this waits in the output, no further record
+ * is read. Some records make latch answer (a KeyUpdate that requests one,
+ * later a renegotiation refusal), so a peer that keeps sending them and
+ * never reads would otherwise grow the output without bound. Two full
+ * records: a whole handshake flight still goes out in one piece, since the
+ * check comes before each record, never in the middle of one.
+ */
+#define OUTPUT_HIGH_WATER (2 * LATCH_REC_BUF_MAX)
 
 /* ---- Errors ------------------------------------------------------------------ */
 
@@ -189,6 +198,17 @@ void latch__conn_keylog(latch_conn *c, const char *label, const latch_secret *se
 }
 
 /* ---- Buffers ------------------------------------------------------------------ */
+
+static size_t out_pending(const latch_conn *c)
+{
+    return c->out_tail - c->out_head;
+}
+
+/* Too much output waits: read nothing more until it is sent. */
+static bool output_blocked(const latch_conn *c)
+{
+    return out_pending(c) > OUTPUT_HIGH_WATER;
+}
 
 static latch_err in_alloc(latch_conn *c)
 {
@@ -475,6 +495,11 @@ static latch_err handle_ccs(latch_conn *c, latch_rd body)
                  LATCH_ERR_UNEXPECTED_RECORD,
                  c->version == LATCH_TLS12 ? "ChangeCipherSpec after the TLS 1.2 handshake"
                                            : "ChangeCipherSpec outside the TLS 1.3 handshake");
+    /* A peer sends one (two at most, around a HelloRetryRequest); an endless
+     * stream of them is records without progress, bounded like empty ones. */
+    c->empty_records++;
+    LATCH_ENSURE(c->empty_records <= c->cfg->max_empty_records, LATCH_ERR_TOO_MANY_EMPTY_RECORDS,
+                 "too many ChangeCipherSpec records in a row");
     latch__conn_trace(c, LATCH_TRACE_CCS, false, 0, "ChangeCipherSpec", 1, "ignored (middlebox compatibility)");
     return LATCH_OK;
 }
@@ -483,6 +508,9 @@ static latch_err handle_alert(latch_conn *c, latch_rd body)
 {
     uint8_t level, desc;
 
+    /* RFC 8446 §5.4: an empty alert record is an unexpected_message; §5.1:
+     * exactly one alert per record (decode_error otherwise). */
+    LATCH_TRY(latch_rec_check_content(LATCH_CT_ALERT, body));
     LATCH_TRY(latch_alert_parse(body, &level, &desc));
     latch__conn_trace(c, LATCH_TRACE_ALERT, false, desc, latch_alert_str(desc), 2, "%s %s",
                       level == LATCH_ALERT_LEVEL_FATAL ? "fatal" : "warning", latch_alert_str(desc));
@@ -490,8 +518,12 @@ static latch_err handle_alert(latch_conn *c, latch_rd body)
         c->recv_close = true;
         return LATCH_OK;
     }
-    /* RFC 8446 §6.1: user_canceled is a warning (a close_notify follows). */
+    /* RFC 8446 §6.1: user_canceled is a warning (a close_notify follows);
+     * ignored, and bounded like empty records so a stream of them ends. */
     if (desc == LATCH_ALERT_USER_CANCELED && level == LATCH_ALERT_LEVEL_WARNING) {
+        c->empty_records++;
+        LATCH_ENSURE(c->empty_records <= c->cfg->max_empty_records, LATCH_ERR_TOO_MANY_EMPTY_RECORDS,
+                     "too many user_canceled alerts in a row");
         return LATCH_OK;
     }
     /* RFC 8446 §6: in TLS 1.3 every other alert is an error, whatever its
@@ -519,6 +551,10 @@ static latch_err handle_handshake(latch_conn *c, latch_rd plain)
             return LATCH_OK;
         }
         LATCH_TRY(e);
+        /* The configured bound on a peer's chain, before any of it is parsed
+         * (LATCH_LIMIT_CERT_CHAIN_BYTES: the whole Certificate message). */
+        LATCH_ENSURE(m.type != LATCH_HS_CERTIFICATE || m.body.len <= c->cfg->max_chain_bytes,
+                     LATCH_ERR_CERT_CHAIN_TOO_LARGE, "the peer's Certificate message exceeds the configured limit");
         LATCH_TRY(latch__hs_dispatch(c, LATCH_CT_HANDSHAKE, &m));
         if (c->err != LATCH_OK || c->recv_close) {
             return c->err;
@@ -626,7 +662,7 @@ static latch_err handle_record(latch_conn *c, uint8_t *rec, size_t rec_len, cons
  */
 static latch_err process_in(latch_conn *c)
 {
-    while (c->app_len == 0 && !c->recv_close && c->err == LATCH_OK) {
+    while (c->app_len == 0 && !c->recv_close && c->err == LATCH_OK && !output_blocked(c)) {
         size_t avail = c->in_len - c->in_head, max;
         latch_rec_hdr h;
         latch_err e;
@@ -712,7 +748,7 @@ latch_err latch_conn_feed(latch_conn *c, const uint8_t *data, size_t len, size_t
     LATCH_TRY(entry(c));
     LATCH_ENSURE(used != NULL && (data != NULL || len == 0), LATCH_ERR_INVALID_ARGUMENT,
                  "data and used must not be NULL");
-    while (taken < len && c->app_len == 0 && !c->recv_close && c->err == LATCH_OK) {
+    while (taken < len && c->app_len == 0 && !c->recv_close && c->err == LATCH_OK && !output_blocked(c)) {
         size_t take;
 
         e = in_alloc(c);
@@ -723,6 +759,9 @@ latch_err latch_conn_feed(latch_conn *c, const uint8_t *data, size_t len, size_t
         take = c->in_cap - c->in_len;
         if (take > len - taken) {
             take = len - taken;
+        }
+        if (take == 0) {
+            break; /* cannot happen: a full buffer always holds a complete record */
         }
         memcpy(c->in + c->in_len, data + taken, take);
         c->in_len += take;
@@ -744,7 +783,7 @@ latch_err latch_conn_input_buffer(latch_conn *c, uint8_t **buf, size_t *cap)
     *buf = NULL;
     *cap = 0;
     LATCH_TRY(entry(c));
-    if (c->app_len > 0 || c->recv_close) {
+    if (c->app_len > 0 || c->recv_close || output_blocked(c)) {
         return LATCH_OK;
     }
     e = in_alloc(c);
@@ -794,8 +833,19 @@ void latch_conn_output_done(latch_conn *c, size_t n)
     c->out_head += n;
     if (c->out_head == c->out_tail) {
         c->out_head = c->out_tail = 0;
-        release_idle(c);
     }
+    /* Records held back while too much output waited are read now: the
+     * application may have nothing more to feed (the peer waits for us). */
+    if (c->err == LATCH_OK && c->in_head < c->in_len && c->app_len == 0 && !output_blocked(c)) {
+        latch_err e;
+
+        latch__err_clear();
+        e = process_in(c);
+        if (e != LATCH_OK) {
+            (void)latch__conn_fail(c, e);
+        }
+    }
+    release_idle(c);
 }
 
 /* ---- Application data --------------------------------------------------------------- */
@@ -851,11 +901,6 @@ latch_err latch_conn_read_app(latch_conn *c, uint8_t *buf, size_t cap, size_t *n
         return LATCH_ERR_CLOSE_NOTIFY;
     }
     return LATCH_ERR_WANT_READ;
-}
-
-static size_t out_pending(const latch_conn *c)
-{
-    return c->out_tail - c->out_head;
 }
 
 latch_err latch_conn_write_app(latch_conn *c, const uint8_t *data, size_t len, size_t *used)
@@ -956,7 +1001,7 @@ unsigned latch_conn_state(const latch_conn *c)
     }
     if (c->recv_close) {
         st |= LATCH_STATE_CLOSED;
-    } else if (c->app_len == 0) {
+    } else if (c->app_len == 0 && !output_blocked(c)) {
         st |= LATCH_STATE_WANT_INPUT;
     }
     if (c->handshake_done && !c->sent_close && out_pending(c) <= LATCH_REC_MAX_PLAIN) {

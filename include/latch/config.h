@@ -328,14 +328,53 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_time(latch_config *cfg, la
 
 /* ---- Limits ---------------------------------------------------------------------- */
 
-/** Named limits on what a peer may make latch hold or do. */
+/**
+ * Named limits on what a peer may make latch hold or do. Each has a default
+ * that no legitimate peer comes near, its own error when a peer exceeds it,
+ * and a setter (latch_config_set_limit) to tighten or relax it:
+ *
+ * - LATCH_LIMIT_HANDSHAKE_MESSAGE: the largest handshake message body, in
+ *   bytes (default 65536, allowed 1024 to 2^24). Checked on the message's
+ *   4-byte header, before any of it is buffered:
+ *   LATCH_ERR_HANDSHAKE_TOO_LARGE (alert handshake_failure). This also bounds
+ *   the memory a message split across records can take.
+ * - LATCH_LIMIT_CERT_CHAIN_LENGTH: the most certificates in a peer's
+ *   Certificate message, and the longest verified path (default 10, at most
+ *   16): LATCH_ERR_CERT_CHAIN_TOO_LONG (bad_certificate).
+ * - LATCH_LIMIT_CERT_CHAIN_BYTES: the largest Certificate message (the peer's
+ *   chain with its framing and per-certificate extensions), in bytes (default
+ *   65536, at most 2^24), checked before any certificate is parsed:
+ *   LATCH_ERR_CERT_CHAIN_TOO_LARGE (bad_certificate). A server that accepts
+ *   client certificates from strangers may want it low.
+ * - LATCH_LIMIT_EMPTY_RECORDS: the most records in a row that carry nothing
+ *   (empty application data, ignored ChangeCipherSpec records, user_canceled
+ *   and TLS 1.2 warning alerts) (default 32): LATCH_ERR_TOO_MANY_EMPTY_RECORDS
+ *   (unexpected_message).
+ *
+ * Fixed limits, not configurable because their tables are fixed-size and the
+ * values are far above what any real peer sends (a browser's ClientHello has
+ * about 20 extensions and 2 or 3 key shares), so a setting could only loosen
+ * a bound that costs nothing to keep: at most 64 extensions in one block
+ * (more: LATCH_ERR_DECODE, "more than 64 extensions"), 16 key shares in a
+ * ClientHello (LATCH_ERR_ILLEGAL_PARAMETER), 8 PSK identities
+ * (LATCH_ERR_ILLEGAL_PARAMETER), 32 certificates handed to verification and
+ * 64 KiB for one certificate (LATCH_ERR_CERT_TOO_LARGE). Records are bounded
+ * by the protocol (2^14 bytes of content, RFC 8446 §5.1): LATCH_ERR_RECORD_OVERFLOW.
+ * While more than two records' worth of output waits to be sent, no further
+ * input is read (see latch_conn_feed).
+ */
 typedef enum latch_limit {
     LATCH_LIMIT_HANDSHAKE_MESSAGE, /**< largest handshake message, bytes (default 65536) */
     LATCH_LIMIT_CERT_CHAIN_LENGTH, /**< most certificates in a peer's chain (default 10) */
-    LATCH_LIMIT_EMPTY_RECORDS      /**< most empty records in a row (default 32) */
+    LATCH_LIMIT_EMPTY_RECORDS,     /**< most empty records in a row (default 32) */
+    LATCH_LIMIT_CERT_CHAIN_BYTES   /**< largest peer Certificate message, bytes (default 65536) */
 } latch_limit;
 
-/** \brief Set a limit (value >= 1). */
+/**
+ * \brief Set a limit (see latch_limit for each one's range and error).
+ * \return LATCH_OK; LATCH_ERR_INVALID_ARGUMENT for a value outside the
+ * limit's range or an unknown limit; LATCH_ERR_CONFIG_FROZEN.
+ */
 LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_limit(latch_config *cfg, latch_limit which, size_t value);
 
 #ifdef __cplusplus

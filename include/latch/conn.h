@@ -144,7 +144,7 @@ LATCH_API void *latch_conn_user(const latch_conn *c);
 
 /* ---- State ---------------------------------------------------------------- */
 
-#define LATCH_STATE_WANT_INPUT 0x01u     /**< needs bytes from the peer */
+#define LATCH_STATE_WANT_INPUT 0x01u     /**< needs bytes from the peer (not while too much output waits) */
 #define LATCH_STATE_HAS_OUTPUT 0x02u     /**< has bytes to send */
 #define LATCH_STATE_CAN_WRITE 0x04u      /**< latch_conn_write_app will accept data */
 #define LATCH_STATE_HAS_APP_DATA 0x08u   /**< latch_conn_read_app will return data */
@@ -163,7 +163,10 @@ LATCH_API unsigned latch_conn_state(const latch_conn *c);
  *
  * Processes as much as it can: whole records are decrypted and handled as
  * they complete. Stops early (with *used < len) when decrypted application
- * data waits to be read: read it, then feed the rest.
+ * data waits to be read: read it, then feed the rest. Also stops while more
+ * than two records' worth of output waits to be sent (backpressure: a peer
+ * that makes latch answer, and never reads, cannot grow the output without
+ * bound): send it, then feed the rest.
  * \param used receives how many bytes were taken.
  * \return LATCH_OK, or the connection's error (a fatal alert may be waiting
  * in the output: send it). LATCH_ERR_CLOSE_NOTIFY once the peer closed.
@@ -175,7 +178,7 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_conn_feed(latch_conn *c, const uint8_
  * \param buf receives a pointer into the connection's input buffer.
  * \param cap receives how many bytes may be written there (never more than
  * the rest of the current record, so it may be small; 0 when data waits to
- * be read first).
+ * be read first, or too much output waits to be sent first).
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_conn_input_buffer(latch_conn *c, uint8_t **buf, size_t *cap);
 
@@ -190,7 +193,12 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_conn_input_done(latch_conn *c, size_t
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_conn_output(latch_conn *c, const uint8_t **data, size_t *len);
 
-/** \brief Report that n of the bytes from latch_conn_output were sent. */
+/**
+ * \brief Report that n of the bytes from latch_conn_output were sent.
+ * Records that were held back because too much output waited (see
+ * latch_conn_feed) are processed here once the output has room; a failure
+ * there becomes the connection's error (see latch_conn_state).
+ */
 LATCH_API void latch_conn_output_done(latch_conn *c, size_t n);
 
 /**

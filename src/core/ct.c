@@ -11,10 +11,15 @@ int latch_ct_eq(const void *a, const void *b, size_t n)
     const volatile uint8_t *y = b;
     uint32_t acc = 0;
 
+    int eq;
+
     for (size_t i = 0; i < n; i++) {
         acc |= (uint32_t)(x[i] ^ y[i]);
     }
-    return (int)(latch_ct_is_zero(acc) & 1u);
+    eq = (int)(latch_ct_is_zero(acc) & 1u);
+    /* The verdict is public: a MAC or Finished either matched or it did not. */
+    LATCH_CT_PUBLIC(&eq, sizeof eq);
+    return eq;
 }
 
 uint32_t latch_ct_is_zero(uint32_t x)

@@ -433,6 +433,7 @@ static latch_err send_hrr(latch_conn *c, const latch_client_hello *ch, const cho
         LATCH_TRY(latch__conn_send_ccs(c));
         hs->sent_ccs = true;
     }
+    /* An empty legacy_session_id (no middlebox compatibility) is a NULL view: nothing to copy. */
     if (ch->session_id.len > 0) {
         memcpy(hs->session_id, ch->session_id.p, ch->session_id.len);
     }
@@ -658,7 +659,7 @@ static latch_err server_ch2(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     /* RFC 8446 §4.1.2: the second ClientHello repeats the first but for the
      * key share and the cookie. */
     LATCH_ENSURE(memcmp(ch.random, c->client_random, 32) == 0 && ch.session_id.len == hs->session_id_len &&
-                     memcmp(ch.session_id.p, hs->session_id, hs->session_id_len) == 0,
+                     (hs->session_id_len == 0 || memcmp(ch.session_id.p, hs->session_id, hs->session_id_len) == 0),
                  LATCH_ERR_ILLEGAL_PARAMETER, "the second ClientHello changed its random or session id");
     LATCH_ENSURE(latch_exts_has(&ch.exts, LATCH_X_COOKIE), LATCH_ERR_MISSING_EXTENSION,
                  "the second ClientHello does not echo our cookie");

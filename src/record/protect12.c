@@ -19,6 +19,7 @@
  * TLSCompressed is the plaintext. record.c has checked the arguments, seq
  * and the key limit.
  */
+#include "core/ct.h"
 #include "core/err.h"
 #include "core/wipe.h"
 #include "core/wr.h"
@@ -78,6 +79,7 @@ latch_err latch__rec_seal12(latch_rec_dir *d, uint8_t type, uint8_t *buf, size_t
     if (e != LATCH_OK) {
         return LATCH_FAIL(e, "%s failed to seal a TLS 1.2 record", d->aead->name);
     }
+    LATCH_CT_PUBLIC(buf, LATCH_REC_HDR_LEN + body_len); /* it goes on the wire */
     *rec_len = LATCH_REC_HDR_LEN + body_len;
     return LATCH_OK;
 }
@@ -116,6 +118,8 @@ latch_err latch__rec_open12(latch_rec_dir *d, const latch_rec_hdr *h, uint8_t *r
         }
         return LATCH_FAIL(e, "%s failed to open a TLS 1.2 record", d->aead->name);
     }
+    /* Authenticated: the content is the peer's message from here on. */
+    LATCH_CT_PUBLIC(body + ex, plain_len);
     *type = h->type;
     *plain = content;
     return LATCH_OK;

@@ -48,6 +48,7 @@ latch_err latch__rec_seal13(latch_rec_dir *d, uint8_t type, uint8_t *buf, size_t
     if (e != LATCH_OK) {
         return LATCH_FAIL(e, "%s failed to seal a TLS 1.3 record", d->aead->name);
     }
+    LATCH_CT_PUBLIC(buf, LATCH_REC_HDR_LEN + body_len); /* it goes on the wire */
     *rec_len = LATCH_REC_HDR_LEN + body_len;
     return LATCH_OK;
 }
@@ -89,6 +90,11 @@ latch_err latch__rec_open13(latch_rec_dir *d, const latch_rec_hdr *h, uint8_t *r
     /* §5.4: scan from the end for the first non-zero octet, the content type; in constant time, so the padding
      * length does not leak through timing. */
     pos = latch_ct_last_nonzero(body, inner_len);
+    /* Authenticated and scanned: the content, its length and its type are the
+     * peer's message from here on, and latch acts on them as it must; only the
+     * scan above had to hide the padding length. */
+    LATCH_CT_PUBLIC(&pos, sizeof pos);
+    LATCH_CT_PUBLIC(body, pos);
     if (pos == 0) {
         latch_wipe(body, h->len);
         /* §5.4: "If a receiving implementation does not find a non-zero octet ... unexpected_message". */

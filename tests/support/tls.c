@@ -1,9 +1,11 @@
 /* In-memory TLS test support. See tls.h. */
 #include "tls.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static tpki *cache[8];
 
@@ -34,6 +36,78 @@ static void mint(const latch_cert_spec *spec, const char *icert, const char *ike
     }
 }
 
+/*
+ * LATCH_TEST_PKI_CACHE=dir keeps each minted PKI in dir/tpki-<type>.pem and
+ * reuses it: key generation dominates the tests' time under valgrind (an RSA
+ * key takes minutes there), so tests/valgrind.sh mints once, natively, and
+ * every test under valgrind reads the same files. Without it, every process
+ * mints its own.
+ */
+#define TPKI_SEP "--- latch test PKI ---\n"
+
+static char *tpki_field(tpki *p, int i)
+{
+    char *fields[6] = {p->ca, p->ca_key, p->server, p->server_key, p->client, p->client_key};
+
+    return fields[i];
+}
+
+static bool tpki_load(latch_key_type type, tpki *p)
+{
+    const char *dir = getenv("LATCH_TEST_PKI_CACHE");
+    static char text[6 * TPEM_MAX];
+    char path[512], *cur = text;
+    size_t n;
+    FILE *f;
+
+    if (dir == NULL) {
+        return false;
+    }
+    snprintf(path, sizeof path, "%s/tpki-%d.pem", dir, (int)type);
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return false;
+    }
+    n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    for (int i = 0; i < 6; i++) {
+        char *end = strstr(cur, TPKI_SEP);
+
+        if (end == NULL || (size_t)(end - cur) >= TPEM_MAX) {
+            return false;
+        }
+        memcpy(tpki_field(p, i), cur, (size_t)(end - cur));
+        tpki_field(p, i)[end - cur] = '\0';
+        cur = end + strlen(TPKI_SEP);
+    }
+    return true;
+}
+
+static void tpki_store(latch_key_type type, tpki *p)
+{
+    const char *dir = getenv("LATCH_TEST_PKI_CACHE");
+    char path[512], tmp[540];
+    FILE *f;
+
+    if (dir == NULL) {
+        return;
+    }
+    snprintf(path, sizeof path, "%s/tpki-%d.pem", dir, (int)type);
+    snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
+    f = fopen(tmp, "wb");
+    if (f == NULL) {
+        return;
+    }
+    for (int i = 0; i < 6; i++) {
+        fputs(tpki_field(p, i), f);
+        fputs(TPKI_SEP, f);
+    }
+    if (fclose(f) == 0) {
+        rename(tmp, path); /* atomic: parallel tests never read half a file */
+    }
+}
+
 const tpki *tpki_get(latch_key_type type)
 {
     static const char *const dns[] = {"localhost", "*.test.example"};
@@ -50,6 +124,12 @@ const tpki *tpki_get(latch_key_type type)
         abort();
     }
     p->type = type;
+    if (tpki_load(type, p)) {
+        if ((unsigned)type < 8) {
+            cache[type] = p;
+        }
+        return p;
+    }
     memset(&spec, 0, sizeof spec);
     spec.key_type = type;
     /* Each key type's CA has its own name, so CA lists tell them apart. */
@@ -75,6 +155,7 @@ const tpki *tpki_get(latch_key_type type)
     spec.common_name = "test client";
     spec.client_auth = true;
     mint(&spec, p->ca, p->ca_key, p->client, p->client_key);
+    tpki_store(type, p);
     if ((unsigned)type < 8) {
         cache[type] = p;
     }

@@ -238,6 +238,8 @@ latch_err latch__ossl_kx_derive(latch_kx_key *key, const uint8_t *peer, size_t p
     if (EVP_PKEY_derive(ctx, secret, &n) != 1 || n != alg->secret_len) {
         goto out;
     }
+    /* Where latch's secrets are born: everything derived inherits the mark. */
+    LATCH_CT_SECRET(secret, n);
     /* RFC 7748 §6.1 / RFC 8446 §7.4.2: refuse an all-zero X25519 result. */
     if (latch_ct_eq(secret, zeros, n)) {
         OPENSSL_cleanse(secret, n);

@@ -5,6 +5,7 @@
  */
 #include "provider/ossl/ossl.h"
 
+#include "core/ct.h"
 #include "core/err.h"
 
 #include <openssl/err.h>
@@ -240,6 +241,9 @@ static latch_err sig_sign(const latch_sig_alg *alg, const latch_pkey *key, const
         mctx = tmpl;
     }
     if (EVP_DigestSign(mctx, sig, &n, msg, msg_len) == 1 && n <= cap) {
+        /* A signature goes on the wire: public, whatever it was computed from. */
+        LATCH_CT_PUBLIC(&n, sizeof n);
+        LATCH_CT_PUBLIC(sig, n);
         *sig_len = n;
         e = LATCH_OK;
     }

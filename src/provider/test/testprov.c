@@ -196,6 +196,21 @@ latch_testprov *latch__testprov_new(uint64_t seed)
     return tp;
 }
 
+void latch__testprov_reseed(latch_testprov *tp, uint64_t seed)
+{
+    if (tp == NULL) {
+        return;
+    }
+    if (tp->queue != NULL) {
+        latch_wipe(tp->queue, tp->cap);
+    }
+    tp->head = tp->len = 0;
+    latch_wipe(tp->block, sizeof tp->block);
+    tp->seed = seed;
+    tp->counter = 0;
+    tp->used = BLOCK_LEN; /* no block yet: the first byte computes block 0 */
+}
+
 void latch__testprov_free(latch_testprov *tp)
 {
     if (tp == NULL) {

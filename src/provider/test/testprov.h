@@ -54,4 +54,13 @@ const latch_provider *latch__testprov_provider(latch_testprov *tp);
  */
 LATCH_MUST_CHECK latch_err latch__testprov_push_random(latch_testprov *tp, const uint8_t *p, size_t n);
 
+/**
+ * Restart \p tp as if it had just been made by latch__testprov_new(seed):
+ * queued bytes are dropped (wiped) and the stream starts again at block 0.
+ * A fuzzer reseeds one provider before each input, so that configs built on
+ * it (which cannot change provider) replay the same handshake every time.
+ * NULL-safe.
+ */
+void latch__testprov_reseed(latch_testprov *tp, uint64_t seed);
+
 #endif

@@ -7,6 +7,10 @@
 #include "harness.h"
 #include "tls.h"
 
+#include "core/wr.h"
+#include "msg/msg.h"
+#include "record/record.h"
+
 #include <string.h>
 
 static const uint16_t suites[] = {LATCH_TLS_AES_128_GCM_SHA256, LATCH_TLS_AES_256_GCM_SHA384,
@@ -291,6 +295,117 @@ static void test_old_client_refused(void)
     latch_config_free(sc);
 }
 
+/* A ClientHello record built from ch (session id: none). */
+static size_t ch_record(const latch_client_hello_out *ch, uint8_t *rec, size_t cap)
+{
+    latch_wr w;
+
+    latch_wr_init(&w, rec, cap);
+    latch_wr_u8(&w, 22);
+    latch_wr_u16(&w, 0x0303);
+    latch_wr_open(&w, 2);
+    if (latch_client_hello_build(&w, ch) != LATCH_OK) {
+        return 0;
+    }
+    latch_wr_close(&w, 1, 16384);
+    return latch_wr_finish(&w) == LATCH_OK ? latch_wr_len(&w) : 0;
+}
+
+/*
+ * A client outside middlebox compatibility mode sends an empty
+ * legacy_session_id (RFC 8446 §4.1.2, D.4); the server echoes it and sends
+ * no ChangeCipherSpec. Found by fuzz_server: the server copied the empty
+ * session id from a NULL view (memcpy(dst, NULL, 0), undefined behaviour,
+ * fatal under UBSan), in the HelloRetryRequest path too, where the second
+ * ClientHello's session id was then compared the same way.
+ */
+static void test_empty_session_id(void)
+{
+    static const uint16_t versions[] = {LATCH_TLS13}, suites13[] = {LATCH_TLS_AES_128_GCM_SHA256},
+                          groups13[] = {LATCH_GROUP_X25519, LATCH_GROUP_SECP256R1},
+                          sigalgs[] = {LATCH_SIG_ECDSA_SECP256R1_SHA256};
+    const latch_provider *prov = latch_provider_openssl();
+    const latch_kx_alg *kx = latch_provider_kx(prov, LATCH_GROUP_X25519);
+    latch_config *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    static uint8_t rec[4096];
+    latch_client_hello_out ch;
+    latch_server_hello sh;
+    latch_key_share share;
+    latch_kx_key *key = NULL;
+    uint8_t pub[LATCH_KX_MAX_PUB];
+    const uint8_t *d;
+    size_t n, used;
+    latch_conn *s;
+
+    REQUIRE(kx != NULL);
+    REQUIRE_OK(kx->keygen(kx, prov, &key, pub));
+    share.group = LATCH_GROUP_X25519;
+    share.key_exchange = latch_rd_make(pub, kx->pub_len);
+    memset(&ch, 0, sizeof ch);
+    ch.legacy_version = LATCH_TLS12;
+    memset(ch.random, 0x5A, 32);
+    ch.suites = suites13;
+    ch.n_suites = 1;
+    ch.versions = versions;
+    ch.n_versions = 1;
+    ch.groups = groups13;
+    ch.n_groups = 2;
+    ch.shares = &share;
+    ch.n_shares = 1;
+    ch.key_share_ext = true;
+    ch.sigalgs = sigalgs;
+    ch.n_sigalgs = 1;
+
+    /* Straight to the ServerHello. */
+    REQUIRE_OK(latch_conn_new_server(sc, &s));
+    n = ch_record(&ch, rec, sizeof rec);
+    REQUIRE(n > 0);
+    CHECK_OK(latch_conn_feed(s, rec, n, &used));
+    REQUIRE_OK(latch_conn_output(s, &d, &n));
+    REQUIRE(n > 9 && d[0] == 22);
+    REQUIRE_OK(latch_server_hello_parse(latch_rd_make(d + 9, ((size_t)d[3] << 8 | d[4]) - 4), &sh));
+    CHECK_EQ(sh.session_id.len, 0);
+    CHECK(!sh.is_hrr);
+    CHECK_EQ(d[5 + ((size_t)d[3] << 8 | d[4])], LATCH_CT_APPLICATION_DATA); /* no ChangeCipherSpec */
+    latch_conn_free(s);
+
+    /* Through a HelloRetryRequest: no share first, then one for the group asked for. */
+    REQUIRE_OK(latch_conn_new_server(sc, &s));
+    ch.n_shares = 0;
+    n = ch_record(&ch, rec, sizeof rec);
+    REQUIRE(n > 0);
+    CHECK_OK(latch_conn_feed(s, rec, n, &used));
+    REQUIRE_OK(latch_conn_output(s, &d, &n));
+    REQUIRE(n > 9 && d[0] == 22);
+    REQUIRE_OK(latch_server_hello_parse(latch_rd_make(d + 9, ((size_t)d[3] << 8 | d[4]) - 4), &sh));
+    CHECK(sh.is_hrr);
+    CHECK_EQ(sh.session_id.len, 0);
+    REQUIRE(latch_exts_has(&sh.exts, LATCH_X_COOKIE));
+    {
+        static uint8_t cookie[256];
+        latch_rd ck;
+
+        REQUIRE_OK(latch_ext_cookie_parse(sh.exts.data[LATCH_X_COOKIE], &ck));
+        REQUIRE(ck.len <= sizeof cookie);
+        memcpy(cookie, ck.p, ck.len);
+        latch_conn_output_done(s, n);
+        ch.cookie = cookie;
+        ch.cookie_len = ck.len;
+        ch.n_shares = 1;
+        n = ch_record(&ch, rec, sizeof rec);
+        REQUIRE(n > 0);
+        CHECK_OK(latch_conn_feed(s, rec, n, &used));
+        CHECK_EQ(latch_conn_error(s)->code, LATCH_OK);
+        REQUIRE_OK(latch_conn_output(s, &d, &n));
+        REQUIRE(n > 9 && d[0] == 22);
+        REQUIRE_OK(latch_server_hello_parse(latch_rd_make(d + 9, ((size_t)d[3] << 8 | d[4]) - 4), &sh));
+        CHECK(!sh.is_hrr);
+    }
+    latch_conn_free(s);
+    kx->destroy(key);
+    latch_config_free(sc);
+}
+
 static const latch_test cases[] = {
     TEST(test_matrix),
     TEST(test_hello_retry),
@@ -304,6 +419,7 @@ static const latch_test cases[] = {
     TEST(test_no_shared_alpn),
     TEST(test_client_auth),
     TEST(test_old_client_refused),
+    TEST(test_empty_session_id),
     {0},
 };
 

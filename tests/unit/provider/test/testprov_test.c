@@ -131,6 +131,34 @@ static void test_stream_split(void)
     latch__testprov_free(tp);
 }
 
+/* Reseeding restarts the stream exactly, drops queued bytes, and may switch seeds. */
+static void test_reseed(void)
+{
+    static const uint8_t pushed[5] = {1, 2, 3, 4, 5};
+    uint8_t want7[100], want9[100], got[100];
+    latch_testprov *tp = make(7);
+
+    REQUIRE(tp != NULL);
+    stream(7, want7, sizeof want7);
+    stream(9, want9, sizeof want9);
+    CHECK_OK(draw(tp, got, 45));
+    CHECK_OK(latch__testprov_push_random(tp, pushed, sizeof pushed));
+    latch__testprov_reseed(tp, 7);
+    CHECK_OK(draw(tp, got, sizeof got));
+    CHECK_MEM(got, sizeof got, want7, sizeof want7);
+    latch__testprov_reseed(tp, 9);
+    CHECK_OK(draw(tp, got, sizeof got));
+    CHECK_MEM(got, sizeof got, want9, sizeof want9);
+    /* Pushing still works after a reseed, and comes first. */
+    latch__testprov_reseed(tp, 7);
+    CHECK_OK(latch__testprov_push_random(tp, pushed, sizeof pushed));
+    CHECK_OK(draw(tp, got, 5 + 10));
+    CHECK_MEM(got, 5, pushed, sizeof pushed);
+    CHECK_MEM(got + 5, 10, want7, 10);
+    latch__testprov_reseed(NULL, 1);
+    latch__testprov_free(tp);
+}
+
 /* ---- Pushed bytes --------------------------------------------------------------- */
 
 /* Queued bytes come first, in order, split across draws; then the stream starts at its beginning. */
@@ -424,6 +452,7 @@ static const latch_test cases[] = {
     TEST(test_same_seed_same_bytes),
     TEST(test_stream_definition),
     TEST(test_stream_split),
+    TEST(test_reseed),
     TEST(test_push_first),
     TEST(test_push_append_and_grow),
     TEST(test_push_bad_arguments),

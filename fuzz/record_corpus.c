@@ -1,0 +1,725 @@
+/*
+ * Records the seed corpora: `fuzz_record_corpus <fuzz/corpus>`.
+ *
+ * Engine targets: for each scenario, a real latch peer (OpenSSL provider,
+ * the fixed PKI) talks to the fuzz harness's engine (deterministic provider,
+ * fixed clock). Every record the peer sends becomes an item (fuzz.h): its
+ * content type and plaintext, decrypted with the key the harness will use,
+ * and the harness's own encryption of the item must give back the peer's
+ * record byte for byte, so the recorded input replays the same handshake
+ * through the fuzz target. What the engine sends goes to the peer as is.
+ *
+ * Parser targets: every handshake message, extension block, extension and
+ * certificate seen in those handshakes, plus a few built here (a ticket, a
+ * PSK offer, records sealed with the record target's fixed keys).
+ *
+ * File names are content hashes, so re-recording adds no duplicates.
+ */
+#include "fuzz.h"
+
+#include "core/rd.h"
+#include "core/wr.h"
+#include "record/record.h"
+#include "x509/pem.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *root;
+
+/* ---- Writing seeds -------------------------------------------------------------------------------- */
+
+static void seed2(const char *target, const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+    char path[512];
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    FILE *f;
+
+    for (size_t i = 0; i < an; i++) {
+        h = (h ^ a[i]) * UINT64_C(0x100000001b3);
+    }
+    for (size_t i = 0; i < bn; i++) {
+        h = (h ^ b[i]) * UINT64_C(0x100000001b3);
+    }
+    snprintf(path, sizeof path, "%s/%s", root, target);
+    if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+        fz_fail("cannot create %s", path);
+    }
+    snprintf(path, sizeof path, "%s/%s/seed-%016llx", root, target, (unsigned long long)h);
+    f = fopen(path, "wb");
+    FZ_ASSERT(f != NULL, "cannot write %s", path);
+    FZ_ASSERT(fwrite(a, 1, an, f) == an && fwrite(b, 1, bn, f) == bn && fclose(f) == 0, "writing %s", path);
+}
+
+static void seed(const char *target, const uint8_t *p, size_t n)
+{
+    seed2(target, p, n, NULL, 0);
+}
+
+static void seed_sel(const char *target, uint8_t sel, const uint8_t *p, size_t n)
+{
+    seed2(target, &sel, 1, p, n);
+}
+
+/* ---- Seeds from handshake messages ------------------------------------------------------------------- */
+
+static unsigned ctx_bit(unsigned ctx)
+{
+    unsigned i = 0;
+
+    while ((1u << i) != ctx) {
+        i++;
+    }
+    return i;
+}
+
+/* An extension block (the vector body) found in a message of context ctx. */
+static void seed_block(latch_rd block, unsigned ctx)
+{
+    latch_rd r = block;
+
+    seed_sel("exts", (uint8_t)ctx_bit(ctx), block.p, block.len);
+    while (latch_rd_left(&r) >= 4) {
+        uint16_t code;
+        latch_rd data;
+
+        if (latch_rd_u16(&r, &code) != LATCH_OK || latch_rd_vec(&r, 2, 0, 0xFFFF, &data) != LATCH_OK) {
+            return;
+        }
+        switch (code) {
+        case LATCH_EXT_SERVER_NAME:
+            if (ctx == LATCH_CTX_CH) {
+                seed("ext_server_name", data.p, data.len);
+            }
+            break;
+        case LATCH_EXT_SUPPORTED_GROUPS: seed("ext_groups", data.p, data.len); break;
+        case LATCH_EXT_SIGNATURE_ALGORITHMS:
+        case LATCH_EXT_SIGNATURE_ALGORITHMS_CERT: seed("ext_sigalgs", data.p, data.len); break;
+        case LATCH_EXT_SUPPORTED_VERSIONS: seed_sel("ext_versions", ctx == LATCH_CTX_CH ? 0 : 1, data.p, data.len); break;
+        case LATCH_EXT_KEY_SHARE:
+            seed_sel("ext_key_share", ctx == LATCH_CTX_CH ? 0 : ctx == LATCH_CTX_SH ? 1 : 2, data.p, data.len);
+            break;
+        case LATCH_EXT_ALPN: seed("ext_alpn", data.p, data.len); break;
+        case LATCH_EXT_PSK_KEY_EXCHANGE_MODES: seed("ext_psk_modes", data.p, data.len); break;
+        case LATCH_EXT_COOKIE: seed("ext_cookie", data.p, data.len); break;
+        case LATCH_EXT_CERTIFICATE_AUTHORITIES: seed("ext_cas", data.p, data.len); break;
+        default: break;
+        }
+    }
+}
+
+/* Skip n fields of the given length-prefix sizes; false if the message is shorter. */
+static bool skip_vec(latch_rd *r, unsigned len_bytes)
+{
+    latch_rd v;
+
+    return latch_rd_vec(r, len_bytes, 0, SIZE_MAX, &v) == LATCH_OK;
+}
+
+static void seed_exts_at(latch_rd r, unsigned ctx)
+{
+    latch_rd block;
+
+    if (latch_rd_vec(&r, 2, 0, 0xFFFF, &block) == LATCH_OK) {
+        seed_block(block, ctx);
+    }
+}
+
+/* One handshake message (header included) a peer sent. */
+static void seed_message(const uint8_t *msg, size_t n)
+{
+    latch_rd r = latch_rd_make(msg, n), body;
+    uint8_t type;
+    uint32_t len;
+
+    if (latch_rd_u8(&r, &type) != LATCH_OK || latch_rd_u24(&r, &len) != LATCH_OK ||
+        latch_rd_bytes(&r, len, &body) != LATCH_OK) {
+        return;
+    }
+    r = body;
+    switch (type) {
+    case LATCH_HS_CLIENT_HELLO:
+        seed("client_hello", body.p, body.len);
+        if (latch_rd_skip(&r, 34) == LATCH_OK && skip_vec(&r, 1) && skip_vec(&r, 2) && skip_vec(&r, 1)) {
+            seed_exts_at(r, LATCH_CTX_CH);
+        }
+        break;
+    case LATCH_HS_SERVER_HELLO: {
+        bool hrr = body.len >= 34 && memcmp(body.p + 2, latch_hrr_random, 32) == 0;
+
+        seed("server_hello", body.p, body.len);
+        if (latch_rd_skip(&r, 34) == LATCH_OK && skip_vec(&r, 1) && latch_rd_skip(&r, 3) == LATCH_OK) {
+            seed_exts_at(r, hrr ? LATCH_CTX_HRR : LATCH_CTX_SH);
+        }
+        break;
+    }
+    case LATCH_HS_ENCRYPTED_EXTENSIONS:
+        seed("encrypted_extensions", body.p, body.len);
+        seed_exts_at(r, LATCH_CTX_EE);
+        break;
+    case LATCH_HS_CERTIFICATE_REQUEST:
+        seed("certificate_request", body.p, body.len);
+        if (skip_vec(&r, 1)) {
+            seed_exts_at(r, LATCH_CTX_CR);
+        }
+        break;
+    case LATCH_HS_CERTIFICATE: {
+        latch_rd list, cert;
+        uint8_t peer[70000];
+        latch_wr w;
+
+        seed_sel("certificate", 0, body.p, body.len);
+        /* The certificates, for the peer target: selector, then 2-byte length + DER each. */
+        latch_wr_init(&w, peer, sizeof peer);
+        latch_wr_u8(&w, 0);
+        if (skip_vec(&r, 1) && latch_rd_vec(&r, 3, 0, 0xFFFFFF, &list) == LATCH_OK) {
+            while (latch_rd_vec(&list, 3, 1, 0xFFFFFF, &cert) == LATCH_OK) {
+                latch_rd exts = list;
+
+                latch_wr_u16(&w, (uint16_t)cert.len);
+                latch_wr_bytes(&w, cert.p, cert.len);
+                if (!skip_vec(&list, 2)) {
+                    break;
+                }
+                seed_exts_at(exts, LATCH_CTX_CT);
+            }
+        }
+        if (latch_wr_finish(&w) == LATCH_OK && latch_wr_len(&w) > 1) {
+            seed("peer", peer, latch_wr_len(&w));
+        }
+        break;
+    }
+    case LATCH_HS_CERTIFICATE_VERIFY: seed("certificate_verify", body.p, body.len); break;
+    case LATCH_HS_FINISHED: seed_sel("finished", body.len == 48 ? 1 : 0, body.p, body.len); break;
+    case LATCH_HS_KEY_UPDATE: seed("key_update", body.p, body.len); break;
+    case LATCH_HS_NEW_SESSION_TICKET:
+        seed("new_session_ticket", body.p, body.len);
+        if (latch_rd_skip(&r, 8) == LATCH_OK && skip_vec(&r, 1) && skip_vec(&r, 2)) {
+            seed_exts_at(r, LATCH_CTX_NST);
+        }
+        break;
+    default: break;
+    }
+}
+
+/* The handshake messages of a record's plaintext (records in these traces hold whole messages). */
+static void seed_messages(const uint8_t *p, size_t n)
+{
+    while (n >= 4) {
+        size_t len = 4 + ((size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3]);
+
+        if (len > n) {
+            return;
+        }
+        seed_message(p, len);
+        p += len;
+        n -= len;
+    }
+}
+
+/* ---- Engine recordings --------------------------------------------------------------------------------- */
+
+static latch_conn *peer;
+static uint8_t *trace;
+static size_t trace_len, trace_cap;
+static uint8_t hsbytes[1 << 18]; /* the peer's handshake plaintext, for the hsframe seeds */
+static size_t hs_len;
+
+static void to_peer(const uint8_t *p, size_t n)
+{
+    size_t used = 0;
+    latch_err e = latch_conn_feed(peer, p, n, &used);
+
+    FZ_ASSERT(e == LATCH_OK || e == LATCH_ERR_CLOSE_NOTIFY || latch_conn_error(peer)->code != LATCH_OK,
+              "peer feed: %s", latch_err_name(e));
+    while (used < n && e == LATCH_OK) {
+        uint8_t buf[4096];
+        size_t got = 0, more = 0;
+
+        while (latch_conn_read_app(peer, buf, sizeof buf, &got) == LATCH_OK) {
+        }
+        e = latch_conn_feed(peer, p + used, n - used, &more);
+        used += more;
+    }
+}
+
+static void add_item(uint8_t ctl, uint8_t type, const uint8_t *p, size_t n)
+{
+    if (trace_len + 4 + n > trace_cap) {
+        trace_cap = 2 * (trace_len + 4 + n);
+        trace = realloc(trace, trace_cap);
+        FZ_ASSERT(trace != NULL, "out of memory");
+    }
+    trace[trace_len++] = ctl;
+    trace[trace_len++] = type;
+    trace[trace_len++] = (uint8_t)(n >> 8);
+    trace[trace_len++] = (uint8_t)n;
+    memcpy(trace + trace_len, p, n);
+    trace_len += n;
+}
+
+/* Deliver an item to the engine and record it. */
+static void item(fz_engine *e, uint8_t ctl, uint8_t type, const uint8_t *p, size_t n, const uint8_t *expect,
+                 size_t expect_len)
+{
+    static uint8_t wire[0xFFFF + 1024];
+    size_t w = fz_engine_wire(e, ctl, type, p, n, wire, sizeof wire);
+
+    /* A record in the clear may carry another legacy_record_version (0x0301
+     * for a first ClientHello); the harness always writes 0x0303, which the
+     * engine treats the same (RFC 8446 §5.1: only the major version counts). */
+    FZ_ASSERT(expect == NULL || (w == expect_len && w >= 5 && wire[0] == expect[0] && wire[1] == expect[1] &&
+                                 (wire[2] == expect[2] || expect[0] != LATCH_CT_APPLICATION_DATA) &&
+                                 memcmp(wire + 3, expect + 3, w - 3) == 0),
+              "the harness does not reproduce the peer's record (type %u, %zu bytes)", type, n);
+    add_item(ctl, type, p, n);
+    if (type == LATCH_CT_HANDSHAKE && hs_len + n <= sizeof hsbytes) {
+        memcpy(hsbytes + hs_len, p, n);
+        hs_len += n;
+        seed_messages(p, n);
+    }
+    (void)fz_engine_deliver(e, ctl, wire, w);
+}
+
+/* Move the peer's records into the engine; returns whether anything moved. */
+static bool from_peer(fz_engine *e, uint8_t *next_ctl)
+{
+    static uint8_t plain[0xFFFF];
+    const uint8_t *d;
+    size_t n;
+    bool moved = false;
+
+    FZ_ASSERT(latch_conn_output(peer, &d, &n) == LATCH_OK, "peer output");
+    while (n >= 5) {
+        size_t rec_len = 5 + ((size_t)d[3] << 8 | d[4]);
+        uint8_t rec[LATCH_REC_BUF_MAX], type, ctl = *next_ctl;
+        size_t len;
+
+        FZ_ASSERT(rec_len <= n && rec_len <= sizeof rec, "peer output holds a partial record");
+        memcpy(rec, d, rec_len);
+        latch_conn_output_done(peer, rec_len);
+        *next_ctl = 0;
+        if (rec[0] != LATCH_CT_APPLICATION_DATA) {
+            /* In the clear: before the peer has keys (AUTO) or a middlebox CCS / early alert (CLEAR). */
+            ctl |= e->epoch == 0 && !e->have_hs ? FZ_PROT_AUTO : FZ_PROT_CLEAR;
+            item(e, ctl, rec[0], rec + 5, rec_len - 5, rec, rec_len);
+        } else {
+            FZ_ASSERT(fz_engine_open_peer(e, rec, rec_len, &type, plain, &len), "cannot open the peer's record");
+            item(e, ctl, type, plain, len, rec, rec_len);
+        }
+        moved = true;
+        FZ_ASSERT(latch_conn_output(peer, &d, &n) == LATCH_OK, "peer output");
+    }
+    return moved;
+}
+
+static void on_engine_output(const uint8_t *p, size_t n)
+{
+    to_peer(p, n);
+}
+
+typedef struct scenario {
+    const char *name;
+    bool server;      /* the engine is the server (the peer a client) */
+    unsigned variant; /* the engine's config variant */
+    latch_config *(*peer_cfg)(void);
+    const char *script; /* after the handshake; see run_step */
+} scenario;
+
+static void nst_item(fz_engine *e, uint32_t lifetime, uint32_t early)
+{
+    static const uint8_t ticket[40] = {0x7A, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    static const uint8_t nonce[2] = {0, 1};
+    uint8_t msg[256];
+    latch_wr w;
+
+    latch_wr_init(&w, msg, sizeof msg);
+    FZ_ASSERT(latch_new_session_ticket_build(&w, lifetime, 0x12345678, nonce, sizeof nonce, ticket, sizeof ticket,
+                                             early) == LATCH_OK &&
+                  latch_wr_finish(&w) == LATCH_OK,
+              "building a ticket");
+    item(e, FZ_PROT_AUTO, LATCH_CT_HANDSHAKE, msg, latch_wr_len(&w), NULL, 0);
+}
+
+/*
+ * Script steps (one when everything is quiet): w the peer writes data; x the
+ * next item also makes the engine write; u the next item also makes the
+ * engine request a KeyUpdate; k the peer requests a KeyUpdate; n inject a
+ * NewSessionTicket (client engine), N one allowing early data; c the peer
+ * closes.
+ */
+static void run_step(fz_engine *e, char step, uint8_t *next_ctl)
+{
+    static const uint8_t msg[] = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    size_t used;
+
+    switch (step) {
+    case 'w':
+        FZ_ASSERT(latch_conn_write_app(peer, msg, sizeof msg - 1, &used) == LATCH_OK, "peer write");
+        break;
+    case 'x': *next_ctl |= FZ_WRITE; break;
+    case 'u': *next_ctl |= FZ_KEYUPD; break;
+    case 'k': FZ_ASSERT(latch_conn_key_update(peer, true) == LATCH_OK, "peer key update"); break;
+    case 'n': nst_item(e, 7200, 0); break;
+    case 'N': nst_item(e, 604800, 16384); break;
+    case 'c': FZ_ASSERT(latch_conn_close(peer) == LATCH_OK, "peer close"); break;
+    default: fz_fail("unknown script step %c", step);
+    }
+}
+
+static void record(const scenario *s)
+{
+    char target[64];
+    fz_engine e;
+    const char *step = s->script;
+    uint8_t next_ctl = 0;
+    latch_config *pc = s->peer_cfg();
+    uint8_t variant = (uint8_t)s->variant;
+
+    hs_len = 0;
+    trace_len = 1;
+    trace[0] = variant;
+    fz_output_hook = on_engine_output;
+    fz_engine_start(&e, s->server, s->variant);
+    if (s->server) {
+        FZ_ASSERT(latch_conn_new_client(pc, "localhost", &peer) == LATCH_OK, "peer client");
+    } else {
+        FZ_ASSERT(latch_conn_new_server(pc, &peer) == LATCH_OK, "peer server");
+    }
+    fz_engine_drain(&e);
+    for (int guard = 0; guard < 200; guard++) {
+        bool moved = from_peer(&e, &next_ctl);
+        unsigned es = latch_conn_state(e.c), ps = latch_conn_state(peer);
+
+        fz_engine_drain(&e);
+        if (moved) {
+            continue;
+        }
+        if ((es & LATCH_STATE_CLOSED) || (ps & LATCH_STATE_FAILED)) {
+            break;
+        }
+        if ((es & ps & LATCH_STATE_HANDSHAKE_DONE) && *step != '\0') {
+            run_step(&e, *step++, &next_ctl);
+            continue;
+        }
+        break;
+    }
+    fprintf(stderr, "%-7s %-22s %5zu bytes; engine %s%s, peer %s%s\n", s->server ? "server" : "client", s->name,
+            trace_len, latch_err_name(latch_conn_error(e.c)->code),
+            (latch_conn_state(e.c) & LATCH_STATE_HANDSHAKE_DONE) ? " (connected)" : "",
+            latch_err_name(latch_conn_error(peer)->code),
+            (latch_conn_state(peer) & LATCH_STATE_HANDSHAKE_DONE) ? " (connected)" : "");
+    snprintf(target, sizeof target, "%s", s->server ? "server" : "client");
+    seed(target, trace, trace_len);
+    /* The peer's handshake stream, cut into records of a few sizes, for the reassembler. */
+    for (unsigned cut = 0; cut < 3 && hs_len > 0; cut++) {
+        static uint8_t hf[1 << 19];
+        size_t o = 0, n = 1, chunk = cut == 0 ? 255 : cut == 1 ? 7 : 100;
+
+        hf[0] = 0;
+        while (o < hs_len && n + 1 + chunk < sizeof hf) {
+            size_t take = hs_len - o < chunk ? hs_len - o : chunk;
+
+            hf[n++] = (uint8_t)take;
+            memcpy(hf + n, hsbytes + o, take);
+            n += take;
+            o += take;
+        }
+        seed("hsframe", hf, n);
+    }
+    latch_conn_free(peer);
+    latch_config_free(pc);
+    peer = NULL;
+    fz_engine_finish(&e);
+    fz_output_hook = NULL;
+}
+
+/* ---- Peer configs -------------------------------------------------------------------------------------------- */
+
+static void must(latch_err e, const char *what)
+{
+    FZ_ASSERT(e == LATCH_OK, "%s: %s (%s)", what, latch_err_name(e), latch_last_error()->detail);
+}
+
+static const uint8_t *u8s(const char *s)
+{
+    return (const uint8_t *)s;
+}
+
+static latch_config *base(bool server)
+{
+    latch_config *c;
+
+    must(latch_config_new(&c), "config");
+    must(latch_config_load_ca_mem(c, u8s(fz_ca_pem), strlen(fz_ca_pem)), "CA");
+    if (server) {
+        must(latch_config_add_cert_mem(c, u8s(fz_server_chain_pem), strlen(fz_server_chain_pem),
+                                       u8s(fz_server_key_pem), strlen(fz_server_key_pem)),
+             "server chain");
+    }
+    return c;
+}
+
+static latch_config *srv_plain(void) { return base(true); }
+static latch_config *srv_p384(void) { latch_config *c = base(true); must(latch_config_set_groups(c, "secp384r1"), "groups"); return c; }
+static latch_config *srv_p256(void) { latch_config *c = base(true); must(latch_config_set_groups(c, "secp256r1"), "groups"); return c; }
+static latch_config *srv_alpn(void) { latch_config *c = base(true); must(latch_config_set_alpn(c, "http/1.1,h2"), "alpn"); return c; }
+static latch_config *srv_req(void) { latch_config *c = base(true); must(latch_config_set_client_auth(c, LATCH_CLIENT_AUTH_REQUIRE), "auth"); return c; }
+static latch_config *srv_opt(void) { latch_config *c = base(true); must(latch_config_set_client_auth(c, LATCH_CLIENT_AUTH_OPTIONAL), "auth"); return c; }
+static latch_config *srv_chacha(void) { latch_config *c = base(true); must(latch_config_set_ciphers(c, "TLS_CHACHA20_POLY1305_SHA256"), "ciphers"); return c; }
+static latch_config *srv_aes256(void) { latch_config *c = base(true); must(latch_config_set_ciphers(c, "TLS_AES_256_GCM_SHA384"), "ciphers"); return c; }
+
+static latch_config *cli_plain(void) { return base(false); }
+static latch_config *cli_noshare(void) { latch_config *c = base(false); must(latch_config_set_key_shares(c, 0), "shares"); return c; }
+static latch_config *cli_alpn(void) { latch_config *c = base(false); must(latch_config_set_alpn(c, "h2"), "alpn"); return c; }
+static latch_config *cli_p384(void) { latch_config *c = base(false); must(latch_config_set_groups(c, "secp384r1,x25519"), "groups"); return c; }
+static latch_config *cli_chacha(void) { latch_config *c = base(false); must(latch_config_set_ciphers(c, "TLS_CHACHA20_POLY1305_SHA256"), "ciphers"); return c; }
+static latch_config *cli_cert(void)
+{
+    latch_config *c = base(false);
+
+    must(latch_config_add_cert_mem(c, u8s(fz_client_pem), strlen(fz_client_pem), u8s(fz_client_key_pem),
+                                   strlen(fz_client_key_pem)),
+         "client chain");
+    return c;
+}
+
+static const scenario scenarios[] = {
+    /* The engine is a client; the peer a latch server. */
+    {"basic", false, 0, srv_plain, "wxkwc"},
+    {"hrr", false, 0, srv_p384, "wc"},
+    {"oneshare-hrr", false, FZ_C_ONESHARE, srv_p256, "w"},
+    {"alpn", false, FZ_C_ALPN, srv_alpn, "wc"},
+    {"client-auth", false, FZ_C_CERT, srv_req, "wxc"},
+    {"client-auth-empty", false, 0, srv_opt, "wc"},
+    {"cert-required", false, 0, srv_req, ""},
+    {"tickets", false, 0, srv_plain, "wxnN"}, /* injected last: the peer does not count them */
+    {"keyupdate", false, 0, srv_plain, "uwkwc"},
+    {"chacha", false, 0, srv_chacha, "wc"},
+    {"aes256", false, 0, srv_aes256, "wc"},
+    /* The engine is a server; the peer a latch client. */
+    {"basic", true, 0, cli_plain, "wxkwc"},
+    {"hrr", true, 0, cli_noshare, "wc"},
+    {"alpn", true, FZ_S_ALPN, cli_alpn, "wc"},
+    {"client-auth-opt", true, 1, cli_cert, "wc"},
+    {"client-auth-req", true, 2, cli_cert, "wxc"},
+    {"client-auth-empty", true, 1, cli_plain, "wc"},
+    {"cert-missing", true, 2, cli_plain, ""},
+    {"keyupdate", true, 0, cli_plain, "uwkwc"},
+    {"p384", true, 0, cli_p384, "wc"},
+    {"chacha", true, 0, cli_chacha, "wc"},
+};
+
+/* ---- Seeds built here ------------------------------------------------------------------------------------------- */
+
+static void fixed_seeds(void)
+{
+    static const uint8_t aeads[3] = {LATCH_AEAD_AES_128_GCM, LATCH_AEAD_AES_256_GCM, LATCH_AEAD_CHACHA20_POLY1305};
+    static const uint8_t key[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+                                    17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+    static const uint8_t iv[12] = {0xA0, 0xA1, 0xA2, 0xA3, 0xA4, 0xA5, 0xA6, 0xA7, 0xA8, 0xA9, 0xAA, 0xAB};
+    static const uint8_t contents[][8] = {{1, 0, 0, 3, 3, 3, 3, 0}, {2, 40, 0, 0, 0, 0, 0, 0}, {'h', 'e', 'l', 'l', 'o', 0, 0, 0}};
+    static const uint8_t types[3] = {LATCH_CT_HANDSHAKE, LATCH_CT_ALERT, LATCH_CT_APPLICATION_DATA};
+    static const size_t lens[3] = {7, 2, 5};
+    uint8_t buf[512];
+    size_t n;
+
+    /* Records sealed with the record target's fixed keys: selector (protection, AEAD), then the record. */
+    for (unsigned prot = 0; prot < 3; prot++) {
+        for (unsigned a = 0; a < 3; a++) {
+            for (unsigned t = 0; t < 3; t++) {
+                const latch_aead_alg *aead = latch_provider_aead(latch_provider_openssl(), aeads[a]);
+                latch_rec_dir d;
+                size_t pre;
+
+                memset(&d, 0, sizeof d);
+                if (prot == 1) {
+                    must(latch_rec_dir_set13(&d, aead, key, iv, true), "keys");
+                } else if (prot == 2) {
+                    must(latch_rec_dir_set12(&d, aead, key, iv, a == 2 ? 12 : 4, true), "keys");
+                } else if (types[t] == LATCH_CT_APPLICATION_DATA) {
+                    continue;
+                }
+                pre = latch_rec_prefix(&d);
+                memcpy(buf + pre, contents[t], lens[t]);
+                must(latch_rec_seal(&d, types[t], buf, lens[t], 0, sizeof buf, &n), "seal");
+                seed_sel("record", (uint8_t)(prot | a << 2), buf, n);
+                latch_rec_dir_clear(&d);
+            }
+        }
+    }
+    /* A PSK offer (the client does not send one yet). */
+    {
+        static const uint8_t id[] = "ticket-identity", binder[32] = {0xB1};
+        latch_psk_identity psk = {latch_rd_make(id, sizeof id - 1), 1234, latch_rd_make(binder, sizeof binder)};
+        latch_wr w;
+
+        latch_wr_init(&w, buf, sizeof buf);
+        latch_ext_psk_ch_build(&w, &psk, 1);
+        must(latch_wr_finish(&w), "psk");
+        seed_sel("ext_pre_shared_key", 0, buf + 4, latch_wr_len(&w) - 4);
+        seed_sel("ext_pre_shared_key", 1, (const uint8_t *)"\x00\x00", 2);
+    }
+    /* Over the fixed limits: 17 key shares, 9 PSK identities. */
+    {
+        latch_key_share shares[17];
+        latch_psk_identity ids[9];
+        static const uint8_t one = 1, id[] = "id", binder[32] = {0};
+        latch_wr w;
+
+        for (size_t i = 0; i < 17; i++) {
+            shares[i].group = (uint16_t)(0x0101 + i);
+            shares[i].key_exchange = latch_rd_make(&one, 1);
+        }
+        latch_wr_init(&w, buf, sizeof buf);
+        latch_ext_key_share_ch_build(&w, shares, 17);
+        must(latch_wr_finish(&w), "shares");
+        seed_sel("ext_key_share", 0, buf + 4, latch_wr_len(&w) - 4);
+        for (size_t i = 0; i < 9; i++) {
+            ids[i].identity = latch_rd_make(id, 2);
+            ids[i].obfuscated_ticket_age = (uint32_t)i;
+            ids[i].binder = latch_rd_make(binder, sizeof binder);
+        }
+        latch_wr_init(&w, buf, sizeof buf);
+        latch_ext_psk_ch_build(&w, ids, 9);
+        if (latch_wr_finish(&w) == LATCH_OK) {
+            seed_sel("ext_pre_shared_key", 0, buf + 4, latch_wr_len(&w) - 4);
+        }
+    }
+    seed("ext_early_data", (const uint8_t *)"\x00\x00\x40\x00", 4);
+    seed("ext_record_size_limit", (const uint8_t *)"\x40\x01", 2);
+    seed("ext_point_formats", (const uint8_t *)"\x01\x00", 2);
+    seed("ext_reneg", (const uint8_t *)"\x00", 1);
+    seed("empty", NULL, 0);
+    seed("alert", (const uint8_t *)"\x02\x28", 2);
+    seed("alert", (const uint8_t *)"\x01\x00", 2);
+    seed("key_update", (const uint8_t *)"\x01", 1);
+    /* PEM and keys. */
+    seed("pem", u8s(fz_server_chain_pem), strlen(fz_server_chain_pem));
+    seed("pem", u8s(fz_client_key_pem), strlen(fz_client_key_pem));
+    seed("key", u8s(fz_server_key_pem), strlen(fz_server_key_pem));
+    seed("key", u8s(fz_client_key_pem), strlen(fz_client_key_pem));
+    {
+        size_t cl = strlen(fz_server_chain_pem);
+        uint8_t hdr[2] = {(uint8_t)(cl >> 8), (uint8_t)cl};
+        static uint8_t both[16384];
+
+        memcpy(both, hdr, 2);
+        memcpy(both + 2, fz_server_chain_pem, cl);
+        memcpy(both + 2 + cl, fz_server_key_pem, strlen(fz_server_key_pem));
+        seed("chain", both, 2 + cl + strlen(fz_server_key_pem));
+    }
+}
+
+/* The first PEM block of text, as DER, into out (0 if none). */
+static size_t pem_to_der(const char *text, const char *label, uint8_t *out, size_t cap)
+{
+    latch_pem_reader r;
+    latch_pem_block b;
+    bool found = true;
+    size_t n = 0;
+
+    latch_pem_reader_init(&r, u8s(text), strlen(text), "'seed'");
+    while (found && n == 0) {
+        memset(&b, 0, sizeof b);
+        if (latch_pem_next(&r, NULL, &b, &found) != LATCH_OK) {
+            break;
+        }
+        if (found && strcmp(b.label, label) == 0 && b.der_len <= cap) {
+            memcpy(out, b.der, b.der_len);
+            n = b.der_len;
+        }
+        latch_pem_block_free(NULL, &b);
+    }
+    return n;
+}
+
+/*
+ * Chains of every key type latch uses (minted now: these seeds need not
+ * replay anything), as PEM and DER, for the chain, key, pem and peer
+ * targets; the fixed PKI alone is Ed25519 only.
+ */
+static void x509_seeds(void)
+{
+    static const latch_key_type types[] = {LATCH_KEY_ECDSA_P256, LATCH_KEY_ECDSA_P384, LATCH_KEY_RSA2048,
+                                           LATCH_KEY_ED25519, LATCH_KEY_RSA_PSS2048};
+    static const char *const dns[] = {"localhost", "*.example.com"};
+    static const char *const ips[] = {"127.0.0.1", "::1"};
+
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        static char ca[8192], ca_key[8192], leaf[8192], key[8192], chain[16384];
+        static uint8_t buf[40000], der_leaf[4096], der_ca[4096], der_key[4096];
+        size_t nl, nc, nk, n;
+        latch_cert_spec spec;
+        latch_wr w;
+
+        memset(&spec, 0, sizeof spec);
+        spec.key_type = types[i];
+        spec.common_name = "seed CA";
+        spec.is_ca = true;
+        spec.path_len = 1;
+        must(latch_cert_mint(&spec, NULL, NULL, ca, sizeof ca, ca_key, sizeof ca_key), "seed CA");
+        memset(&spec, 0, sizeof spec);
+        spec.key_type = types[i];
+        spec.common_name = "localhost";
+        spec.dns_names = dns;
+        spec.n_dns = 2;
+        spec.ips = ips;
+        spec.n_ips = 2;
+        spec.server_auth = spec.client_auth = true;
+        must(latch_cert_mint(&spec, ca, ca_key, leaf, sizeof leaf, key, sizeof key), "seed leaf");
+        snprintf(chain, sizeof chain, "%s%s", leaf, ca);
+        nl = pem_to_der(leaf, "CERTIFICATE", der_leaf, sizeof der_leaf);
+        nc = pem_to_der(ca, "CERTIFICATE", der_ca, sizeof der_ca);
+        nk = pem_to_der(key, "PRIVATE KEY", der_key, sizeof der_key);
+        seed("pem", u8s(chain), strlen(chain));
+        seed("key", u8s(key), strlen(key));
+        seed("key", der_key, nk);
+        /* chain: 2-byte length, certificate data, key data; PEM and DER. */
+        n = strlen(chain);
+        buf[0] = (uint8_t)(n >> 8);
+        buf[1] = (uint8_t)n;
+        memcpy(buf + 2, chain, n);
+        memcpy(buf + 2 + n, key, strlen(key));
+        seed("chain", buf, 2 + n + strlen(key));
+        buf[0] = (uint8_t)(nl >> 8);
+        buf[1] = (uint8_t)nl;
+        memcpy(buf + 2, der_leaf, nl);
+        memcpy(buf + 2 + nl, der_key, nk);
+        seed("chain", buf, 2 + nl + nk);
+        /* peer: selector, then 2-byte length + DER per certificate. */
+        latch_wr_init(&w, buf, sizeof buf);
+        latch_wr_u8(&w, (uint8_t)i);
+        latch_wr_u16(&w, (uint16_t)nl);
+        latch_wr_bytes(&w, der_leaf, nl);
+        latch_wr_u16(&w, (uint16_t)nc);
+        latch_wr_bytes(&w, der_ca, nc);
+        must(latch_wr_finish(&w), "peer seed");
+        seed("peer", buf, latch_wr_len(&w));
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s <corpus directory>\n", argv[0]);
+        return 2;
+    }
+    root = argv[1];
+    trace_cap = 1 << 20;
+    trace = malloc(trace_cap);
+    FZ_ASSERT(trace != NULL, "out of memory");
+    if (mkdir(root, 0755) != 0 && errno != EEXIST) {
+        fz_fail("cannot create %s", root);
+    }
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+        record(&scenarios[i]);
+    }
+    fixed_seeds();
+    x509_seeds();
+    free(trace);
+    return 0;
+}
