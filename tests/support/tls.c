@@ -124,6 +124,9 @@ const tpki *tpki_get(latch_key_type type)
         abort();
     }
     p->type = type;
+    /* Each key type's CA has its own name, so CA lists tell them apart
+     * (set before the cache load: tests read it either way). */
+    snprintf(p->ca_name, sizeof p->ca_name, "latch test CA %s", latch_key_type_name(type));
     if (tpki_load(type, p)) {
         if ((unsigned)type < 8) {
             cache[type] = p;
@@ -132,8 +135,6 @@ const tpki *tpki_get(latch_key_type type)
     }
     memset(&spec, 0, sizeof spec);
     spec.key_type = type;
-    /* Each key type's CA has its own name, so CA lists tell them apart. */
-    snprintf(p->ca_name, sizeof p->ca_name, "latch test CA %s", latch_key_type_name(type));
     spec.common_name = p->ca_name;
     spec.is_ca = true;
     spec.path_len = -1;
