@@ -18,8 +18,9 @@
  * record's content, bytes about to go on the wire), so that using it is not
  * reported. In every other build both are no-ops.
  *
- * Where secrets are born: the (EC)DHE shared secret (provider/ossl/kx.c);
- * everything derived from it (handshake and traffic secrets, keys, IVs,
+ * Where secrets are born: the (EC)DHE shared secret (provider/ossl/kx.c)
+ * and the TLS 1.2 RSA premaster (provider/ossl/rsa_kx.c);
+ * everything derived from them (handshake and traffic secrets, keys, IVs,
  * Finished values, decrypted records) inherits the mark. Where they become
  * public: latch_ct_eq's result; a TLS 1.3 record's content type and length
  * once the padding scan is done and the record is authenticated

@@ -19,8 +19,13 @@
  *     certificates, HelloRetryRequest, application data both ways,
  *     KeyUpdate both ways and close_notify: the Finished comparisons on both
  *     sides and every record opened are checked.
- * Not yet: PSK binders (resumption) and the TLS 1.2 RSA premaster; they go
- * here when they exist.
+ *   - TLS 1.2 handshakes: ECDHE with AES-GCM and ChaCha20-Poly1305, and RSA
+ *     key transport (the decrypted premaster marked secret where it is
+ *     born, also for a ciphertext that fails to decrypt), with a client
+ *     certificate;
+ *   - resumption: a TLS 1.3 PSK handshake (the server's binder comparison,
+ *     the PSK derived from a secret resumption master secret, the ticket
+ *     sealed and opened) and a TLS 1.2 ticket resumption.
  *
  * In an ordinary build the marks are no-ops and this is a functional test.
  */
@@ -231,10 +236,114 @@ static void test_handshakes(void)
     one_handshake(LATCH_KEY_ED25519, true, false, "TLS_CHACHA20_POLY1305_SHA256");
 }
 
+/* ---- TLS 1.2 ------------------------------------------------------------------------------------- */
+
+static void one_handshake12(latch_key_type type, const char *suite, bool rsa_kx, bool client_auth)
+{
+    static const uint8_t ping[] = "ping: TLS 1.2 application data under secret keys";
+    latch_config *sc = server_cfg(type, client_auth), *cc = client_cfg(type, client_auth, false);
+    tpair p;
+
+    REQUIRE(sc != NULL && cc != NULL);
+    REQUIRE_OK(latch_config_set_versions(cc, LATCH_TLS12, LATCH_TLS12));
+    if (rsa_kx) {
+        REQUIRE_OK(latch_config_enable_legacy_rsa_kx(cc));
+        REQUIRE_OK(latch_config_enable_legacy_rsa_kx(sc));
+    }
+    REQUIRE_OK(latch_config_set_ciphers(cc, suite));
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    CHECK_OK(tpair_handshake(&p));
+    CHECK_EQ(latch_conn_version(p.c), LATCH_TLS12);
+    CHECK_EQ(tpair_roundtrip(p.c, p.s, ping, sizeof ping), 0);
+    CHECK_EQ(tpair_roundtrip(p.s, p.c, ping, sizeof ping), 0);
+    CHECK_OK(latch_conn_close(p.c));
+    CHECK_ERR(tpump(p.c, p.s), LATCH_ERR_CLOSE_NOTIFY);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+/* RSA key transport whose ClientKeyExchange was damaged in transit: the
+ * server decrypts to a random premaster (never branching on why) and the
+ * handshake fails only at the client's Finished record. */
+static void rsa_bad_premaster(void)
+{
+    latch_config *sc = server_cfg(LATCH_KEY_RSA2048, false), *cc = client_cfg(LATCH_KEY_RSA2048, false, false);
+    const uint8_t *out = NULL;
+    uint8_t buf[16384];
+    size_t n = 0, used = 0;
+    tpair p;
+
+    REQUIRE(sc != NULL && cc != NULL);
+    REQUIRE_OK(latch_config_set_versions(cc, LATCH_TLS12, LATCH_TLS12));
+    REQUIRE_OK(latch_config_enable_legacy_rsa_kx(cc));
+    REQUIRE_OK(latch_config_enable_legacy_rsa_kx(sc));
+    REQUIRE_OK(latch_config_set_ciphers(cc, "AES128-GCM-SHA256"));
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    REQUIRE_OK(tpump(p.c, p.s)); /* ClientHello */
+    REQUIRE_OK(tpump(p.s, p.c)); /* ServerHello .. ServerHelloDone */
+    /* The client's flight: ClientKeyExchange (one record: 5 + 4 + 2 +
+     * 256), then ChangeCipherSpec and Finished. Flip a ciphertext byte. */
+    REQUIRE_OK(latch_conn_output(p.c, &out, &n));
+    REQUIRE(n > 5 + 4 + 2 + 256 && n <= sizeof buf);
+    memcpy(buf, out, n);
+    REQUIRE(buf[0] == 22 && buf[5] == 16);
+    buf[5 + 4 + 2 + 100] ^= 0x40;
+    CHECK_ERR(latch_conn_feed(p.s, buf, n, &used), LATCH_ERR_BAD_RECORD_MAC);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+static void test_tls12(void)
+{
+    one_handshake12(LATCH_KEY_ECDSA_P256, "ECDHE-ECDSA-AES128-GCM-SHA256", false, true);
+    one_handshake12(LATCH_KEY_ED25519, "ECDHE-ECDSA-CHACHA20-POLY1305", false, false);
+    one_handshake12(LATCH_KEY_RSA2048, "AES256-GCM-SHA384", true, true);
+    rsa_bad_premaster();
+}
+
+/* ---- Resumption ------------------------------------------------------------------------------------ */
+
+static void resumption(uint16_t version)
+{
+    static const uint8_t ping[] = "ping: resumed";
+    latch_config *sc = server_cfg(LATCH_KEY_ECDSA_P256, false), *cc = client_cfg(LATCH_KEY_ECDSA_P256, false, false);
+    uint8_t sess[4096];
+    size_t n = 0;
+    tpair p;
+
+    REQUIRE(sc != NULL && cc != NULL);
+    REQUIRE_OK(latch_config_set_versions(cc, version, version));
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    CHECK_OK(tpair_handshake(&p));
+    /* TLS 1.3 tickets come after the handshake, with the first data. */
+    CHECK_EQ(tpair_roundtrip(p.s, p.c, ping, sizeof ping), 0);
+    CHECK_OK(latch_conn_session(p.c, sess, sizeof sess, &n));
+    tpair_free(&p);
+    REQUIRE(n > 0);
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    REQUIRE_OK(latch_conn_set_session(p.c, sess, n));
+    CHECK_OK(tpair_handshake(&p));
+    CHECK(latch_conn_resumed(p.c) && latch_conn_resumed(p.s));
+    CHECK_EQ(tpair_roundtrip(p.c, p.s, ping, sizeof ping), 0);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+static void test_resumption(void)
+{
+    resumption(LATCH_TLS13);
+    resumption(LATCH_TLS12);
+}
+
 static const latch_test cases[] = {
     TEST(test_primitives),
     TEST(test_record_open),
     TEST(test_handshakes),
+    TEST(test_tls12),
+    TEST(test_resumption),
     {0},
 };
 

@@ -70,7 +70,7 @@ latch_err latch__ossl_rsa_decrypt_tls(const latch_pkey *key, const uint8_t *enc,
 {
     EVP_PKEY *pk = rsa_key(key);
     EVP_PKEY_CTX *ctx;
-    uint8_t got[PREMASTER_LEN];
+    uint8_t got[PREMASTER_LEN] = {0};
     size_t n = sizeof got;
     unsigned int version = client_version;
     OSSL_PARAM params[2];
@@ -98,6 +98,9 @@ latch_err latch__ossl_rsa_decrypt_tls(const latch_pkey *key, const uint8_t *enc,
      * in constant time. What can fail is public (the ciphertext's length or
      * size against the modulus). Either way we select, without a branch. */
     ok = ok && enc_len > 0 && EVP_PKEY_decrypt(ctx, got, &n, enc, enc_len) == 1 && n == PREMASTER_LEN;
+    /* Where a TLS 1.2 RSA premaster is born (for `make ct`): from here on
+     * neither the bytes nor the choice between them may steer a branch. */
+    LATCH_CT_SECRET(got, sizeof got);
     latch_ct_select(premaster, got, PREMASTER_LEN, (uint32_t)0 - (uint32_t)(ok != 0));
     (void)ERR_pop_to_mark();
     EVP_PKEY_CTX_free(ctx);
