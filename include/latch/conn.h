@@ -258,7 +258,11 @@ LATCH_API bool latch_conn_is_server(const latch_conn *c);
 LATCH_API uint16_t latch_conn_version(const latch_conn *c);
 /** \brief The IANA cipher suite once known, else 0. */
 LATCH_API uint16_t latch_conn_cipher_suite(const latch_conn *c);
-/** \brief The key exchange group, else 0 (also for TLS 1.2 RSA key transport, which has none). */
+/**
+ * \brief The group of this handshake's key exchange, else 0: also 0 for TLS
+ * 1.2 RSA key transport and a resumed TLS 1.2 session (neither has one) and
+ * for TLS 1.3 psk_ke.
+ */
 LATCH_API uint16_t latch_conn_group(const latch_conn *c);
 /**
  * \brief The signature scheme the peer signed with, else 0: on a client the
