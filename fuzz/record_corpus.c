@@ -11,7 +11,9 @@
  *
  * Parser targets: every handshake message, extension block, extension and
  * certificate seen in those handshakes, plus a few built here (a ticket, a
- * PSK offer, records sealed with the record target's fixed keys).
+ * PSK offer, records sealed with the record target's fixed keys). The TLS
+ * 1.2 message parsers get the messages of latch-to-latch TLS 1.2
+ * handshakes, read in the clear before each side's ChangeCipherSpec.
  *
  * File names are content hashes, so re-recording adds no duplicates.
  */
@@ -228,22 +230,28 @@ static size_t trace_len, trace_cap;
 static uint8_t hsbytes[1 << 18]; /* the peer's handshake plaintext, for the hsframe seeds */
 static size_t hs_len;
 
-static void to_peer(const uint8_t *p, size_t n)
+/* Feed bytes to a connection, reading application data to make room. */
+static void feed_all(latch_conn *c, const uint8_t *p, size_t n)
 {
     size_t used = 0;
-    latch_err e = latch_conn_feed(peer, p, n, &used);
+    latch_err e = latch_conn_feed(c, p, n, &used);
 
-    FZ_ASSERT(e == LATCH_OK || e == LATCH_ERR_CLOSE_NOTIFY || latch_conn_error(peer)->code != LATCH_OK,
+    FZ_ASSERT(e == LATCH_OK || e == LATCH_ERR_CLOSE_NOTIFY || latch_conn_error(c)->code != LATCH_OK,
               "peer feed: %s", latch_err_name(e));
     while (used < n && e == LATCH_OK) {
         uint8_t buf[4096];
         size_t got = 0, more = 0;
 
-        while (latch_conn_read_app(peer, buf, sizeof buf, &got) == LATCH_OK) {
+        while (latch_conn_read_app(c, buf, sizeof buf, &got) == LATCH_OK) {
         }
-        e = latch_conn_feed(peer, p + used, n - used, &more);
+        e = latch_conn_feed(c, p + used, n - used, &more);
         used += more;
     }
+}
+
+static void to_peer(const uint8_t *p, size_t n)
+{
+    feed_all(peer, p, n);
 }
 
 static void add_item(uint8_t ctl, uint8_t type, const uint8_t *p, size_t n)
@@ -513,6 +521,251 @@ static const scenario scenarios[] = {
     {"chacha", true, 0, cli_chacha, "wc"},
 };
 
+/* ---- TLS 1.2 recordings ------------------------------------------------------------------------------------ */
+
+/*
+ * A TLS 1.2 handshake is in the clear up to each side's ChangeCipherSpec
+ * (the server's NewSessionTicket comes just before its CCS), so a
+ * latch-to-latch handshake in memory shows every TLS 1.2 message the
+ * parser targets take. Both sides use the OpenSSL provider and
+ * certificates minted here (these seeds need not replay anything).
+ */
+
+/* What one side sent in the clear: its handshake stream up to its CCS. */
+typedef struct stream12 {
+    uint8_t hs[1 << 17];
+    size_t len;
+    bool ccs;
+} stream12;
+
+static struct {
+    char ca[8192], ca_key[8192];
+    char ecdsa[8192], ecdsa_key[8192]; /* P-256, "localhost", serverAuth and clientAuth */
+    char rsa[8192], rsa_key[8192];     /* rsaEncryption 2048 (RSA key transport needs one) */
+} pki12;
+
+static void mint12(void)
+{
+    static const char *const dns[] = {"localhost"};
+    latch_cert_spec spec;
+
+    memset(&spec, 0, sizeof spec);
+    spec.key_type = LATCH_KEY_ECDSA_P256;
+    spec.common_name = "latch TLS 1.2 seed CA";
+    spec.is_ca = true;
+    spec.path_len = 0;
+    must(latch_cert_mint(&spec, NULL, NULL, pki12.ca, sizeof pki12.ca, pki12.ca_key, sizeof pki12.ca_key), "CA");
+    memset(&spec, 0, sizeof spec);
+    spec.key_type = LATCH_KEY_ECDSA_P256;
+    spec.common_name = "localhost";
+    spec.dns_names = dns;
+    spec.n_dns = 1;
+    spec.server_auth = spec.client_auth = true;
+    must(latch_cert_mint(&spec, pki12.ca, pki12.ca_key, pki12.ecdsa, sizeof pki12.ecdsa, pki12.ecdsa_key,
+                         sizeof pki12.ecdsa_key),
+         "ECDSA leaf");
+    spec.key_type = LATCH_KEY_RSA2048;
+    must(latch_cert_mint(&spec, pki12.ca, pki12.ca_key, pki12.rsa, sizeof pki12.rsa, pki12.rsa_key,
+                         sizeof pki12.rsa_key),
+         "RSA leaf");
+}
+
+/* A TLS 1.2-only config trusting the seed CA, with leaf (and the CA) as its chain if not NULL. */
+static latch_config *cfg12(const char *leaf, const char *key)
+{
+    static char chain[16384];
+    latch_config *c;
+
+    must(latch_config_new(&c), "config");
+    must(latch_config_set_versions(c, LATCH_TLS12, LATCH_TLS12), "versions");
+    must(latch_config_load_ca_mem(c, u8s(pki12.ca), strlen(pki12.ca)), "CA");
+    if (leaf != NULL) {
+        snprintf(chain, sizeof chain, "%s%s", leaf, pki12.ca);
+        must(latch_config_add_cert_mem(c, u8s(chain), strlen(chain), u8s(key), strlen(key)), "chain");
+    }
+    return c;
+}
+
+/* ECDHE-ECDSA, the client certificate required: ServerKeyExchange, CertificateRequest, ClientKeyExchange. */
+static void ecdsa_auth(latch_config *s, latch_config *c)
+{
+    must(latch_config_set_client_auth(s, LATCH_CLIENT_AUTH_REQUIRE), "auth");
+    must(latch_config_add_cert_mem(c, u8s(pki12.ecdsa), strlen(pki12.ecdsa), u8s(pki12.ecdsa_key),
+                                   strlen(pki12.ecdsa_key)),
+         "client chain");
+    must(latch_config_set_ciphers(c, "ECDHE-ECDSA-AES128-GCM-SHA256"), "ciphers");
+}
+
+/* ECDHE-ECDSA over P-384 (a 97-byte point); no client auth, so the server (tickets by default) issues one. */
+static void ecdsa_ticket(latch_config *s, latch_config *c)
+{
+    (void)s;
+    must(latch_config_set_groups(c, "secp384r1:secp256r1"), "groups");
+    must(latch_config_set_ciphers(c, "ECDHE-ECDSA-AES256-GCM-SHA384"), "ciphers");
+}
+
+/* ECDHE-RSA (an RSA-PSS signature), a client certificate asked for but not sent. */
+static void rsa_optional(latch_config *s, latch_config *c)
+{
+    must(latch_config_set_client_auth(s, LATCH_CLIENT_AUTH_OPTIONAL), "auth");
+    must(latch_config_set_ciphers(c, "ECDHE-RSA-CHACHA20-POLY1305"), "ciphers");
+}
+
+/* RSA key transport, switched on both sides; a ticket too. */
+static void rsa_kx(latch_config *s, latch_config *c)
+{
+    must(latch_config_enable_legacy_rsa_kx(s), "rsa kx");
+    must(latch_config_enable_legacy_rsa_kx(c), "rsa kx");
+    must(latch_config_set_ciphers(c, "AES128-GCM-SHA256"), "ciphers");
+}
+
+typedef struct scenario12 {
+    const char *name;
+    bool rsa_leaf; /* the server's certificate is the RSA one (else ECDSA) */
+    bool rsa_kx;   /* the ClientKeyExchange is the RSA form */
+    void (*setup)(latch_config *s, latch_config *c);
+    unsigned expect; /* bit per handshake type that must appear in the clear */
+} scenario12;
+
+#define HS_BIT(t) (1u << (t))
+#define SKE HS_BIT(LATCH_HS_SERVER_KEY_EXCHANGE)
+#define CR HS_BIT(LATCH_HS_CERTIFICATE_REQUEST)
+#define CKE HS_BIT(LATCH_HS_CLIENT_KEY_EXCHANGE)
+#define NST HS_BIT(LATCH_HS_NEW_SESSION_TICKET)
+
+static const scenario12 scenarios12[] = {
+    {"ecdhe-ecdsa-client-auth", false, false, ecdsa_auth, SKE | CR | CKE},
+    {"ecdhe-ecdsa-p384-ticket", false, false, ecdsa_ticket, SKE | CKE | NST},
+    {"ecdhe-rsa-auth-optional", true, false, rsa_optional, SKE | CR | CKE},
+    {"rsa-key-transport", true, true, rsa_kx, CKE | NST},
+};
+
+/* Note the records in p[0..n) that one side sends: its handshake bytes until its CCS. */
+static void watch12(stream12 *st, const uint8_t *p, size_t n)
+{
+    while (n >= 5) {
+        size_t len = (size_t)p[3] << 8 | p[4];
+
+        FZ_ASSERT(5 + len <= n, "output holds a partial record");
+        if (p[0] == LATCH_CT_CHANGE_CIPHER_SPEC) {
+            st->ccs = true;
+        } else if (p[0] == LATCH_CT_HANDSHAKE && !st->ccs) {
+            FZ_ASSERT(st->len + len <= sizeof st->hs, "a TLS 1.2 handshake of over %zu bytes", sizeof st->hs);
+            memcpy(st->hs + st->len, p + 5, len);
+            st->len += len;
+        }
+        p += 5 + len;
+        n -= 5 + len;
+    }
+}
+
+/* Move what `from` has to send into `to`; returns whether anything moved. */
+static bool pump12(latch_conn *from, latch_conn *to, stream12 *st)
+{
+    const uint8_t *d;
+    size_t n;
+
+    FZ_ASSERT(latch_conn_output(from, &d, &n) == LATCH_OK, "output");
+    if (n == 0) {
+        return false;
+    }
+    watch12(st, d, n);
+    feed_all(to, d, n);
+    latch_conn_output_done(from, n);
+    return true;
+}
+
+/* Seed the TLS 1.2 parser targets with the messages of a stream; returns the HS_BIT set of what it held. */
+static unsigned seed12(const stream12 *st, bool rsa_kx)
+{
+    latch_rd r = latch_rd_make(st->hs, st->len), body;
+    unsigned seen = 0;
+    uint8_t type;
+    uint32_t len;
+
+    while (latch_rd_u8(&r, &type) == LATCH_OK && latch_rd_u24(&r, &len) == LATCH_OK &&
+           latch_rd_bytes(&r, len, &body) == LATCH_OK) {
+        seen |= type < 32 ? HS_BIT(type) : 0;
+        switch (type) {
+        case LATCH_HS_SERVER_KEY_EXCHANGE: seed("server_key_exchange", body.p, body.len); break;
+        /* The selector byte of fuzz_client_key_exchange: 1 the RSA form, 0 ECDHE. */
+        case LATCH_HS_CLIENT_KEY_EXCHANGE: seed_sel("client_key_exchange", rsa_kx ? 1 : 0, body.p, body.len); break;
+        case LATCH_HS_CERTIFICATE_REQUEST: seed("certificate_request12", body.p, body.len); break;
+        case LATCH_HS_NEW_SESSION_TICKET: seed("new_session_ticket12", body.p, body.len); break;
+        default: break;
+        }
+    }
+    FZ_ASSERT(latch_rd_empty(&r), "a TLS 1.2 handshake stream that does not split into messages");
+    return seen;
+}
+
+static void record12(const scenario12 *s)
+{
+    static stream12 from_client, from_server;
+    latch_config *sc = cfg12(s->rsa_leaf ? pki12.rsa : pki12.ecdsa, s->rsa_leaf ? pki12.rsa_key : pki12.ecdsa_key);
+    latch_config *cc = cfg12(NULL, NULL);
+    latch_conn *c, *sv;
+    unsigned seen;
+
+    s->setup(sc, cc);
+    from_client.len = from_server.len = 0;
+    from_client.ccs = from_server.ccs = false;
+    must(latch_conn_new_client(cc, "localhost", &c), "client");
+    must(latch_conn_new_server(sc, &sv), "server");
+    for (int guard = 0; guard < 50; guard++) {
+        bool moved = pump12(c, sv, &from_client);
+
+        moved = pump12(sv, c, &from_server) || moved;
+        if (!moved) {
+            break;
+        }
+    }
+    FZ_ASSERT((latch_conn_state(c) & latch_conn_state(sv) & LATCH_STATE_HANDSHAKE_DONE) &&
+                  latch_conn_version(c) == LATCH_TLS12,
+              "TLS 1.2 %s: client %s, server %s", s->name, latch_err_name(latch_conn_error(c)->code),
+              latch_err_name(latch_conn_error(sv)->code));
+    seen = seed12(&from_server, s->rsa_kx) | seed12(&from_client, s->rsa_kx);
+    fprintf(stderr, "tls12   %-22s %5zu + %zu bytes in the clear\n", s->name, from_client.len, from_server.len);
+    FZ_ASSERT((seen & s->expect) == s->expect, "TLS 1.2 %s: messages %#x expected, %#x seen", s->name, s->expect,
+              seen);
+    latch_conn_free(c);
+    latch_conn_free(sv);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+static void tls12_seeds(void)
+{
+    mint12();
+    for (size_t i = 0; i < sizeof scenarios12 / sizeof scenarios12[0]; i++) {
+        record12(&scenarios12[i]);
+    }
+    /* Edge cases the handshakes above do not show: an empty ticket (RFC 5077
+     * §3.3: the server changed its mind) and an empty RSA ciphertext. */
+    seed("new_session_ticket12", (const uint8_t *)"\x00\x00\x1c\x20\x00\x00", 6);
+    seed_sel("client_key_exchange", 1, (const uint8_t *)"\x00\x00", 2);
+    /* A CertificateRequest naming three CAs (a latch server names those it trusts) and no CA at all. */
+    {
+        static const uint8_t types[] = {LATCH_CERT_TYPE_RSA_SIGN, 2, LATCH_CERT_TYPE_ECDSA_SIGN};
+        static const uint16_t schemes[] = {LATCH_SIG_ED25519, LATCH_SIG_ECDSA_SECP256R1_SHA256,
+                                           LATCH_SIG_RSA_PSS_RSAE_SHA256, LATCH_SIG_RSA_PKCS1_SHA256};
+        static const uint8_t dn1[] = {0x30, 0x0B, 0x31, 0x09, 0x30, 0x07, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0C, 0x00};
+        static const uint8_t dn2[] = {0x30, 0x00};
+        uint8_t buf[256];
+        latch_rd dns[3] = {latch_rd_make(dn1, sizeof dn1), latch_rd_make(dn2, sizeof dn2), latch_rd_make(dn1, 1)};
+        latch_certificate_request12_out cr = {types, sizeof types, schemes, 4, dns, 3};
+        latch_wr w;
+
+        for (size_t n_cas = 0; n_cas <= 3; n_cas += 3) {
+            cr.n_cas = n_cas;
+            latch_wr_init(&w, buf, sizeof buf);
+            must(latch_certificate_request12_build(&w, &cr), "CertificateRequest");
+            must(latch_wr_finish(&w), "CertificateRequest");
+            seed("certificate_request12", buf + 4, latch_wr_len(&w) - 4);
+        }
+    }
+}
+
 /* ---- Seeds built here ------------------------------------------------------------------------------------------- */
 
 static void fixed_seeds(void)
@@ -720,6 +973,7 @@ int main(int argc, char **argv)
     }
     fixed_seeds();
     x509_seeds();
+    tls12_seeds();
     free(trace);
     return 0;
 }
