@@ -3,7 +3,9 @@
 
 #include "core/err.h"
 #include "core/wipe.h"
+#include "hs/keysched12.h"
 #include "hs/keysched13.h"
+#include "hs/ticket.h"
 #include "provider/test/testprov.h"
 
 #include <stdarg.h>
@@ -170,6 +172,30 @@ latch_config *fz_config(bool server, unsigned variant)
         if (variant & FZ_S_ALPN) {
             must(latch_config_set_alpn(cfg, "http/1.1,h2"), "ALPN");
         }
+        if (variant & FZ_V_RSA) {
+            must(latch_config_add_cert_mem(cfg, u8s(fz_rsa_chain_pem), strlen(fz_rsa_chain_pem),
+                                           u8s(fz_rsa_key_pem), strlen(fz_rsa_key_pem)),
+                 "RSA chain");
+            /* No RSA-PSS: its salt comes from libcrypto, not the provider,
+             * and a ServerKeyExchange signed differently on every run would
+             * make a recorded client Finished stale. */
+            must(latch_config_set_sigalgs(cfg, "ed25519:rsa_pkcs1_sha256:rsa_pkcs1_sha384:rsa_pkcs1_sha512"),
+                 "sigalgs");
+        }
+        if (variant & FZ_S_NOSESS) {
+            must(latch_config_set_session_store(cfg, LATCH_SESSIONS_OFF, 1), "sessions");
+        } else {
+            /* A fixed ticket key: a ticket this server issued in a recorded
+             * handshake opens when the recording offers it back (keys made
+             * on demand would come from whichever input sealed first). The
+             * clock never moves, so the key never rotates. */
+            static const uint8_t name[LATCH_TICKET_NAME_LEN] = "latch fuzz tkt";
+
+            memcpy(cfg->ticket_keys.cur.name, name, sizeof name);
+            memset(cfg->ticket_keys.cur.key, 0x7C, sizeof cfg->ticket_keys.cur.key);
+            cfg->ticket_keys.cur.created = FZ_NOW;
+            cfg->ticket_keys.cur.set = true;
+        }
     } else {
         if (variant & FZ_C_ALPN) {
             must(latch_config_set_alpn(cfg, "h2,http/1.1"), "ALPN");
@@ -182,6 +208,28 @@ latch_config *fz_config(bool server, unsigned variant)
         if (variant & FZ_C_ONESHARE) {
             must(latch_config_set_key_shares(cfg, 1), "key shares");
         }
+        if (variant & FZ_V_RSA) {
+            must(latch_config_load_ca_mem(cfg, u8s(fz_rsa_ca_pem), strlen(fz_rsa_ca_pem)), "RSA CA");
+        }
+    }
+    if (variant & FZ_V_TLS12) {
+        must(latch_config_set_versions(cfg, LATCH_TLS12, LATCH_TLS12), "versions");
+    }
+    if (variant & FZ_V_RSA) {
+        must(latch_config_enable_legacy_rsa_kx(cfg), "RSA key transport");
+    }
+    if (variant & FZ_V_SUITES) {
+        static const char *const suites[2][4] = {
+            {"", "TLS_AES_128_GCM_SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256",
+             "TLS_AES_256_GCM_SHA384:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384",
+             "TLS_CHACHA20_POLY1305_SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"},
+            {"", "TLS_AES_128_GCM_SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:AES128-GCM-SHA256",
+             "TLS_AES_256_GCM_SHA384:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:AES256-GCM-SHA384",
+             "TLS_CHACHA20_POLY1305_SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"},
+        };
+        unsigned family = (variant & FZ_V_SUITES) >> FZ_V_SUITE_SHIFT;
+
+        must(latch_config_set_ciphers(cfg, suites[(variant & FZ_V_RSA) != 0][family]), "ciphers");
     }
     *slot = cfg;
     return cfg;
@@ -236,6 +284,10 @@ static void keylog(void *user, const latch_conn *c, const char *line)
     } else if (strncmp(line, ap, strlen(ap)) == 0) {
         parse_secret(line, &e->ap);
         e->have_ap = true;
+    } else if (strncmp(line, "CLIENT_RANDOM ", 14) == 0) {
+        /* TLS 1.2: the master secret, both directions' keys come from it. */
+        parse_secret(line, &e->master);
+        e->have_master = true;
     }
 }
 
@@ -256,11 +308,51 @@ static void install(fz_engine *e, const latch_secret *secret)
     e->seq = 0;
 }
 
-/* The protection the peer uses for its next record: 0 none, 1 handshake, 2 application. */
+/* The peer's TLS 1.2 write key and fixed IV, cut from the key block (RFC 5246 §6.3). */
+static void keys12(fz_engine *e, uint8_t key[LATCH_AEAD_MAX_KEY], uint8_t iv[LATCH_AEAD_NONCE_LEN], size_t *iv_len)
+{
+    const latch_conn *c = e->c;
+    latch_keys12 k;
+
+    FZ_ASSERT(c->aead != NULL && c->hash != NULL, "a TLS 1.2 master secret before a suite was chosen");
+    *iv_len = c->aead->id == LATCH_AEAD_CHACHA20_POLY1305 ? 12 : 4;
+    must(latch_ks12_keys(c->hash, &e->master, c->client_random, c->server_random, c->aead->key_len, *iv_len, &k),
+         "TLS 1.2 keys");
+    /* The peer writes with the other side's keys: a client's if the engine is the server. */
+    memcpy(key, e->server ? k.client_key : k.server_key, c->aead->key_len);
+    memset(iv, 0, LATCH_AEAD_NONCE_LEN);
+    memcpy(iv, e->server ? k.client_iv : k.server_iv, *iv_len);
+    latch_wipe(&k, sizeof k);
+}
+
+static void install12(fz_engine *e)
+{
+    uint8_t key[LATCH_AEAD_MAX_KEY];
+
+    if (e->ctx != NULL) {
+        e->aead->destroy(e->ctx);
+        e->ctx = NULL;
+    }
+    e->aead = e->c->aead;
+    keys12(e, key, e->iv, &e->iv_len);
+    must(e->aead->create(e->aead, key, true, &e->ctx), "AEAD context");
+    latch_wipe(key, sizeof key);
+    e->seq = 0;
+}
+
+/* The protection the peer uses for its next record: 0 none, 1 handshake,
+ * 2 application (TLS 1.3), 3 the TLS 1.2 key block (after its CCS). */
 static int select_key(fz_engine *e)
 {
     int want = 0;
 
+    if (e->peer_ccs) {
+        if (e->epoch != 3) {
+            install12(e);
+            e->epoch = 3;
+        }
+        return 3;
+    }
     if (e->have_hs) {
         want = 1;
     }
@@ -310,6 +402,88 @@ static void put_hdr(uint8_t *out, uint8_t type, size_t len)
     out[4] = (uint8_t)len;
 }
 
+/* TLS 1.2 additional_data (RFC 5246 §6.2.3.3): seq_num + type + version + length. */
+static void aad12(uint8_t aad[13], uint64_t seq, uint8_t type, const uint8_t version[2], size_t len)
+{
+    for (size_t i = 0; i < 8; i++) {
+        aad[i] = (uint8_t)(seq >> (56 - 8 * i));
+    }
+    aad[8] = type;
+    aad[9] = version[0];
+    aad[10] = version[1];
+    aad[11] = (uint8_t)(len >> 8);
+    aad[12] = (uint8_t)len;
+}
+
+/* The per-record nonce: AES-GCM salt || explicit (RFC 5288 §3), or ChaCha20's iv XOR seq (RFC 7905 §2). */
+static void nonce12(const fz_engine *e, const uint8_t *iv, const uint8_t explicit_part[8], uint64_t seq,
+                    uint8_t nonce[LATCH_AEAD_NONCE_LEN])
+{
+    memcpy(nonce, iv, LATCH_AEAD_NONCE_LEN);
+    if (e->iv_len == 4) {
+        memcpy(nonce + 4, explicit_part, 8);
+        return;
+    }
+    for (size_t i = 0; i < 8; i++) {
+        nonce[LATCH_AEAD_NONCE_LEN - 1 - i] ^= (uint8_t)(seq >> (8 * i));
+    }
+}
+
+/* A record under the peer's TLS 1.2 key: header, explicit nonce (AES-GCM), ciphertext, tag. */
+static size_t wire12(fz_engine *e, unsigned prot, uint8_t type, const uint8_t *payload, size_t len, uint8_t *out)
+{
+    static const uint8_t v12[2] = {3, 3};
+    size_t ex = e->iv_len == 4 ? 8 : 0;
+    uint8_t explicit_part[8], nonce[LATCH_AEAD_NONCE_LEN], aad[13];
+
+    /* latch sends the sequence number as the explicit nonce; any other value is as valid. */
+    for (size_t i = 0; i < 8; i++) {
+        explicit_part[i] = (uint8_t)(e->seq >> (56 - 8 * i));
+    }
+    if (prot == FZ_PROT_PAD && ex > 0 && len >= 8) {
+        memcpy(explicit_part, payload, 8);
+        payload += 8;
+        len -= 8;
+    }
+    if (ex + len + e->aead->tag_len > 0xFFFF) {
+        len = 0xFFFF - ex - e->aead->tag_len;
+    }
+    put_hdr(out, type, ex + len + e->aead->tag_len);
+    memcpy(out + 5, explicit_part, ex);
+    memcpy(out + 5 + ex, payload, len);
+    aad12(aad, e->seq, type, v12, len);
+    nonce12(e, e->iv, explicit_part, e->seq, nonce);
+    must(e->aead->seal(e->ctx, nonce, aad, sizeof aad, out + 5 + ex, len, out + 5 + ex + len),
+         "sealing a peer TLS 1.2 record");
+    e->seq++;
+    return 5 + ex + len + e->aead->tag_len;
+}
+
+/* For the recorder: open a TLS 1.2 record the peer sent (the type is the record's own). */
+static bool open12(fz_engine *e, const uint8_t *rec, size_t rec_len, uint8_t *type, uint8_t *plain, size_t *len)
+{
+    latch_aead_ctx *ctx = NULL;
+    uint8_t key[LATCH_AEAD_MAX_KEY], iv[LATCH_AEAD_NONCE_LEN], nonce[LATCH_AEAD_NONCE_LEN], aad[13];
+    size_t iv_len, ex = e->iv_len == 4 ? 8 : 0, body;
+    bool ok;
+
+    if (rec_len < 5 + ex + e->aead->tag_len) {
+        return false;
+    }
+    body = rec_len - 5 - ex - e->aead->tag_len;
+    keys12(e, key, iv, &iv_len);
+    must(e->aead->create(e->aead, key, false, &ctx), "AEAD context");
+    aad12(aad, e->seq, rec[0], rec + 1, body);
+    nonce12(e, iv, rec + 5, e->seq, nonce);
+    memcpy(plain, rec + 5 + ex, body);
+    ok = e->aead->open(ctx, nonce, aad, sizeof aad, plain, body, rec + 5 + ex + body) == LATCH_OK;
+    e->aead->destroy(ctx);
+    latch_wipe(key, sizeof key);
+    *type = rec[0];
+    *len = ok ? body : 0;
+    return ok;
+}
+
 size_t fz_engine_wire(fz_engine *e, uint8_t ctl, uint8_t type, const uint8_t *payload, size_t len, uint8_t *out,
                       size_t cap)
 {
@@ -326,7 +500,17 @@ size_t fz_engine_wire(fz_engine *e, uint8_t ctl, uint8_t type, const uint8_t *pa
     if (prot == FZ_PROT_CLEAR || select_key(e) == 0) {
         put_hdr(out, type, len);
         memcpy(out + 5, payload, len);
+        /* TLS 1.2 (RFC 5246 §7.1): after its ChangeCipherSpec the peer
+         * writes under the pending keys, which the engine has derived once
+         * it logged the master secret. */
+        if (prot != FZ_PROT_CLEAR && type == LATCH_CT_CHANGE_CIPHER_SPEC && e->have_master &&
+            e->c->version == LATCH_TLS12) {
+            e->peer_ccs = true;
+        }
         return 5 + len;
+    }
+    if (e->epoch == 3) {
+        return wire12(e, prot, type, payload, len, out);
     }
     if (prot == FZ_PROT_PAD) {
         if (len > 0) {
@@ -370,7 +554,10 @@ bool fz_engine_open_peer(fz_engine *e, const uint8_t *rec, size_t rec_len, uint8
     bool ok = false;
 
     *len = 0;
-    if (select_key(e) == 0 || rec_len < 5 + 16 + 1) {
+    if (select_key(e) == 3) {
+        return open12(e, rec, rec_len, type, plain, len);
+    }
+    if (e->epoch == 0 || rec_len < 5 + 16 + 1) {
         return false;
     }
     s = e->epoch == 1 ? &e->hs : &e->ap;
@@ -424,6 +611,14 @@ void fz_engine_start(fz_engine *e, bool server, unsigned variant)
     latch_conn_set_user(e->c, e);
 }
 
+void fz_engine_offer(fz_engine *e, const uint8_t *session, size_t len)
+{
+    /* Not a check: refused bytes (DECODE, a session for another version) leave the connection alone. */
+    latch_err err = latch_conn_set_session(e->c, session, len);
+
+    FZ_ASSERT(err == LATCH_OK || latch_conn_error(e->c)->code == LATCH_OK, "a refused session failed the connection");
+}
+
 static void check_memory(void)
 {
     FZ_ASSERT(fz_alloc_peak() - baseline <= MAX_CONN_BYTES, "a connection held %zu bytes",
@@ -439,6 +634,7 @@ void fz_engine_finish(fz_engine *e)
     }
     latch_secret_wipe(&e->hs);
     latch_secret_wipe(&e->ap);
+    latch_secret_wipe(&e->master);
     check_memory();
     /* Everything the connection allocated came back. */
     FZ_ASSERT(fz_alloc_live() == baseline, "a freed connection kept %zu bytes", fz_alloc_live() - baseline);
@@ -494,12 +690,20 @@ static void check_done(fz_engine *e, unsigned variant)
     if (!(latch_conn_state(c) & LATCH_STATE_HANDSHAKE_DONE)) {
         return;
     }
-    FZ_ASSERT(c->version == LATCH_TLS13 && c->suite != NULL, "connected without a version and suite");
+    FZ_ASSERT((c->version == LATCH_TLS13 || c->version == LATCH_TLS12) && c->suite != NULL,
+              "connected without a version and suite");
+    FZ_ASSERT(!(variant & FZ_V_TLS12) || c->version == LATCH_TLS12, "a TLS 1.2-only config connected with TLS 1.3");
     FZ_ASSERT(c->proofs & LATCH_PROOF_FIN, "connected without the peer's Finished");
-    if (!e->server) {
+    if (!e->server && latch_conn_resumed(c)) {
+        /* A resumed session: the Finished proves the peer knows its secret. */
+        FZ_ASSERT(c->proofs & LATCH_PROOF_PSK, "client resumed without the session's proof");
+    } else if (!e->server) {
+        /* TLS 1.2 RSA key transport: the Finished shows the server's key (only it could decrypt the premaster). */
+        bool rsa_kx = c->version == LATCH_TLS12 && c->suite->kx == LATCH_SUITE_KX_RSA;
+
         FZ_ASSERT(latch_conn_verify_result(c) == LATCH_OK && latch_conn_peer_cert_count(c) >= 1,
                   "client connected to a server whose certificate did not verify");
-        FZ_ASSERT((c->proofs & (LATCH_PROOF_CERT | LATCH_PROOF_CV)) == (LATCH_PROOF_CERT | LATCH_PROOF_CV),
+        FZ_ASSERT((c->proofs & LATCH_PROOF_CERT) && (rsa_kx || (c->proofs & LATCH_PROOF_CV)),
                   "client connected without the server's certificate proofs");
     } else if ((variant & 3u) == 2) {
         FZ_ASSERT(latch_conn_verify_result(c) == LATCH_OK && (c->proofs & LATCH_PROOF_CV),
@@ -647,6 +851,12 @@ void fz_engine_run(bool server, const uint8_t *data, size_t size)
     bool alive = true;
 
     fz_engine_start(&e, server, variant);
+    if (!server && (variant & FZ_C_SESSION)) {
+        size_t got;
+        const uint8_t *session = fz_bytes(&in, fz_u16(&in), &got);
+
+        fz_engine_offer(&e, session, got);
+    }
     fz_engine_drain(&e); /* a client's ClientHello */
     while (alive && in.n > 0) {
         uint8_t ctl = fz_u8(&in), type = fz_u8(&in);
@@ -662,8 +872,9 @@ void fz_engine_run(bool server, const uint8_t *data, size_t size)
         char why[512];
 
         (void)latch_conn_error_string(e.c, why, sizeof why);
-        fprintf(stderr, "%s variant %u: state 0x%02x, peer key updates %llu: %s\n", server ? "server" : "client",
-                variant, latch_conn_state(e.c), (unsigned long long)e.key_updates, why);
+        fprintf(stderr, "%s variant %u: TLS %x, state 0x%02x%s, peer key updates %llu: %s\n",
+                server ? "server" : "client", variant, e.c->version, latch_conn_state(e.c),
+                latch_conn_resumed(e.c) ? " (resumed)" : "", (unsigned long long)e.key_updates, why);
     }
     if (alive && !(latch_conn_state(e.c) & LATCH_STATE_FAILED)) {
         check_result(&e, latch_conn_close(e.c), "close");

@@ -17,8 +17,8 @@ fi
 # The source files each target is about (a parser's file also holds its builder).
 files_of() {
     case $1 in
-    client) echo "hs/client.c hs/tls13.c hs/machine.c conn.c" ;;
-    server) echo "hs/server.c hs/tls13.c hs/machine.c conn.c" ;;
+    client) echo "hs/client.c hs/tls13.c hs/client12.c hs/tls12.c hs/machine.c conn.c" ;;
+    server) echo "hs/server.c hs/tls13.c hs/server12.c hs/tls12.c hs/machine.c conn.c" ;;
     record) echo "record/record.c record/protect13.c record/protect12.c" ;;
     hsframe) echo "record/hsframe.c" ;;
     exts) echo "msg/ext/ext.c" ;;

@@ -8,6 +8,13 @@
  * and the harness's own encryption of the item must give back the peer's
  * record byte for byte, so the recorded input replays the same handshake
  * through the fuzz target. What the engine sends goes to the peer as is.
+ * The tls12-* scenarios do the same in TLS 1.2 (the harness seals under the
+ * key block after the peer's ChangeCipherSpec); a scenario with `resume`
+ * records a full handshake, then a second connection that resumes its
+ * session (a client engine's input carries the session, FZ_C_SESSION; a
+ * server engine opens the ticket with its fixed ticket key). A client
+ * engine's RSA key transport is not recorded: libcrypto pads the premaster
+ * with its own randomness, so the ClientKeyExchange would not replay.
  *
  * Parser targets: every handshake message, extension block, extension and
  * certificate seen in those handshakes, plus a few built here (a ticket, a
@@ -34,7 +41,8 @@ static const char *root;
 
 /* ---- Writing seeds -------------------------------------------------------------------------------- */
 
-static void seed2(const char *target, const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+/* Returns the file's hash (its name is seed-<hash>). */
+static uint64_t seed2(const char *target, const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 {
     char path[512];
     uint64_t h = UINT64_C(0xcbf29ce484222325);
@@ -54,16 +62,17 @@ static void seed2(const char *target, const uint8_t *a, size_t an, const uint8_t
     f = fopen(path, "wb");
     FZ_ASSERT(f != NULL, "cannot write %s", path);
     FZ_ASSERT(fwrite(a, 1, an, f) == an && fwrite(b, 1, bn, f) == bn && fclose(f) == 0, "writing %s", path);
+    return h;
 }
 
-static void seed(const char *target, const uint8_t *p, size_t n)
+static uint64_t seed(const char *target, const uint8_t *p, size_t n)
 {
-    seed2(target, p, n, NULL, 0);
+    return seed2(target, p, n, NULL, 0);
 }
 
 static void seed_sel(const char *target, uint8_t sel, const uint8_t *p, size_t n)
 {
-    seed2(target, &sel, 1, p, n);
+    (void)seed2(target, &sel, 1, p, n);
 }
 
 /* ---- Seeds from handshake messages ------------------------------------------------------------------- */
@@ -310,8 +319,10 @@ static bool from_peer(fz_engine *e, uint8_t *next_ctl)
         memcpy(rec, d, rec_len);
         latch_conn_output_done(peer, rec_len);
         *next_ctl = 0;
-        if (rec[0] != LATCH_CT_APPLICATION_DATA) {
-            /* In the clear: before the peer has keys (AUTO) or a middlebox CCS / early alert (CLEAR). */
+        if (rec[0] != LATCH_CT_APPLICATION_DATA && !e->peer_ccs) {
+            /* In the clear: before the peer has keys (AUTO; a TLS 1.2 peer's
+             * CCS too, which switches the harness to the key block) or a
+             * middlebox CCS / early alert (CLEAR). */
             ctl |= e->epoch == 0 && !e->have_hs ? FZ_PROT_AUTO : FZ_PROT_CLEAR;
             item(e, ctl, rec[0], rec + 5, rec_len - 5, rec, rec_len);
         } else {
@@ -335,6 +346,9 @@ typedef struct scenario {
     unsigned variant; /* the engine's config variant */
     latch_config *(*peer_cfg)(void);
     const char *script; /* after the handshake; see run_step */
+    bool tls12;         /* the engine must complete a TLS 1.2 handshake */
+    bool resume;        /* then a second connection resumes the first one's session (a client
+                           engine offers it: variant | FZ_C_SESSION), and must resume */
 } scenario;
 
 static void nst_item(fz_engine *e, uint32_t lifetime, uint32_t early)
@@ -357,7 +371,8 @@ static void nst_item(fz_engine *e, uint32_t lifetime, uint32_t early)
  * next item also makes the engine write; u the next item also makes the
  * engine request a KeyUpdate; k the peer requests a KeyUpdate; n inject a
  * NewSessionTicket (client engine), N one allowing early data; c the peer
- * closes.
+ * closes; h inject a TLS 1.2 HelloRequest (client engine), r inject the
+ * peer's ClientHello again, a renegotiation (server engine).
  */
 static void run_step(fz_engine *e, char step, uint8_t *next_ctl)
 {
@@ -374,28 +389,71 @@ static void run_step(fz_engine *e, char step, uint8_t *next_ctl)
     case 'n': nst_item(e, 7200, 0); break;
     case 'N': nst_item(e, 604800, 16384); break;
     case 'c': FZ_ASSERT(latch_conn_close(peer) == LATCH_OK, "peer close"); break;
+    case 'h': {
+        static const uint8_t hello_request[4] = {LATCH_HS_HELLO_REQUEST, 0, 0, 0};
+
+        item(e, FZ_PROT_AUTO, LATCH_CT_HANDSHAKE, hello_request, sizeof hello_request, NULL, 0);
+        break;
+    }
+    case 'r': {
+        static uint8_t ch[1 << 16];
+        size_t n = hs_len >= 4 ? 4 + ((size_t)hsbytes[1] << 16 | (size_t)hsbytes[2] << 8 | hsbytes[3]) : 0;
+
+        FZ_ASSERT(n > 4 && n <= hs_len && n <= sizeof ch && hsbytes[0] == LATCH_HS_CLIENT_HELLO,
+                  "no ClientHello to send again");
+        memcpy(ch, hsbytes, n);
+        item(e, FZ_PROT_AUTO, LATCH_CT_HANDSHAKE, ch, n, NULL, 0);
+        break;
+    }
     default: fz_fail("unknown script step %c", step);
     }
 }
 
-static void record(const scenario *s)
+static void must(latch_err e, const char *what)
+{
+    FZ_ASSERT(e == LATCH_OK, "%s: %s (%s)", what, latch_err_name(e), latch_last_error()->detail);
+}
+
+static const uint8_t *u8s(const char *s)
+{
+    return (const uint8_t *)s;
+}
+
+/*
+ * One recorded connection of scenario s with the peer config pc: the engine
+ * on config variant `variant`, offering session[0..session_len) if given
+ * (the peer client offers it to a server engine; a client engine's input
+ * carries it). The session to resume later lands in keep[0..*keep_len) if
+ * keep is not NULL.
+ */
+static void record_one(const scenario *s, latch_config *pc, unsigned variant, const uint8_t *session,
+                       size_t session_len, uint8_t *keep, size_t *keep_len)
 {
     char target[64];
     fz_engine e;
     const char *step = s->script;
     uint8_t next_ctl = 0;
-    latch_config *pc = s->peer_cfg();
-    uint8_t variant = (uint8_t)s->variant;
 
     hs_len = 0;
     trace_len = 1;
-    trace[0] = variant;
+    trace[0] = (uint8_t)variant;
     fz_output_hook = on_engine_output;
-    fz_engine_start(&e, s->server, s->variant);
+    fz_engine_start(&e, s->server, variant);
     if (s->server) {
         FZ_ASSERT(latch_conn_new_client(pc, "localhost", &peer) == LATCH_OK, "peer client");
+        if (session != NULL) {
+            must(latch_conn_set_session(peer, session, session_len), "peer session");
+        }
     } else {
         FZ_ASSERT(latch_conn_new_server(pc, &peer) == LATCH_OK, "peer server");
+        if (session != NULL) {
+            FZ_ASSERT(variant & FZ_C_SESSION, "a client engine's session needs FZ_C_SESSION");
+            trace[trace_len++] = (uint8_t)(session_len >> 8);
+            trace[trace_len++] = (uint8_t)session_len;
+            memcpy(trace + trace_len, session, session_len);
+            trace_len += session_len;
+            fz_engine_offer(&e, session, session_len);
+        }
     }
     fz_engine_drain(&e);
     for (int guard = 0; guard < 200; guard++) {
@@ -415,13 +473,25 @@ static void record(const scenario *s)
         }
         break;
     }
-    fprintf(stderr, "%-7s %-22s %5zu bytes; engine %s%s, peer %s%s\n", s->server ? "server" : "client", s->name,
-            trace_len, latch_err_name(latch_conn_error(e.c)->code),
-            (latch_conn_state(e.c) & LATCH_STATE_HANDSHAKE_DONE) ? " (connected)" : "",
-            latch_err_name(latch_conn_error(peer)->code),
-            (latch_conn_state(peer) & LATCH_STATE_HANDSHAKE_DONE) ? " (connected)" : "");
     snprintf(target, sizeof target, "%s", s->server ? "server" : "client");
-    seed(target, trace, trace_len);
+    fprintf(stderr, "%-7s %-24s %5zu bytes; engine %s%s%s, peer %s%s -> %s/seed-%016llx\n",
+            s->server ? "server" : "client", s->name, trace_len, latch_err_name(latch_conn_error(e.c)->code),
+            (latch_conn_state(e.c) & LATCH_STATE_HANDSHAKE_DONE)
+                ? (latch_conn_version(e.c) == LATCH_TLS12 ? " (connected, TLS 1.2)" : " (connected)")
+                : "",
+            latch_conn_resumed(e.c) ? " (resumed)" : "", latch_err_name(latch_conn_error(peer)->code),
+            (latch_conn_state(peer) & LATCH_STATE_HANDSHAKE_DONE) ? " (connected)" : "", target,
+            (unsigned long long)seed(target, trace, trace_len));
+    if (s->tls12) {
+        FZ_ASSERT((latch_conn_state(e.c) & LATCH_STATE_HANDSHAKE_DONE) && latch_conn_version(e.c) == LATCH_TLS12,
+                  "%s: the engine did not complete a TLS 1.2 handshake", s->name);
+        FZ_ASSERT(latch_conn_resumed(e.c) == (session != NULL), "%s: the engine %s", s->name,
+                  session != NULL ? "did not resume the session" : "resumed without a session");
+    }
+    if (keep != NULL) {
+        FZ_ASSERT(latch_conn_session(s->server ? peer : e.c, keep, *keep_len, keep_len) == LATCH_OK,
+                  "%s: no session to resume", s->name);
+    }
     /* The peer's handshake stream, cut into records of a few sizes, for the reassembler. */
     for (unsigned cut = 0; cut < 3 && hs_len > 0; cut++) {
         static uint8_t hf[1 << 19];
@@ -439,23 +509,25 @@ static void record(const scenario *s)
         seed("hsframe", hf, n);
     }
     latch_conn_free(peer);
-    latch_config_free(pc);
     peer = NULL;
     fz_engine_finish(&e);
     fz_output_hook = NULL;
 }
 
+static void record(const scenario *s)
+{
+    static uint8_t session[8192];
+    size_t session_len = sizeof session;
+    latch_config *pc = s->peer_cfg();
+
+    record_one(s, pc, s->variant, NULL, 0, s->resume ? session : NULL, &session_len);
+    if (s->resume) {
+        record_one(s, pc, s->server ? s->variant : s->variant | FZ_C_SESSION, session, session_len, NULL, NULL);
+    }
+    latch_config_free(pc);
+}
+
 /* ---- Peer configs -------------------------------------------------------------------------------------------- */
-
-static void must(latch_err e, const char *what)
-{
-    FZ_ASSERT(e == LATCH_OK, "%s: %s (%s)", what, latch_err_name(e), latch_last_error()->detail);
-}
-
-static const uint8_t *u8s(const char *s)
-{
-    return (const uint8_t *)s;
-}
 
 static latch_config *base(bool server)
 {
@@ -495,30 +567,104 @@ static latch_config *cli_cert(void)
     return c;
 }
 
+/* TLS 1.2 peers: the fixed Ed25519 PKI, or (rsa) the RSA server chain, which a client then trusts. */
+static latch_config *base12(bool server, bool rsa)
+{
+    latch_config *c;
+
+    must(latch_config_new(&c), "config");
+    must(latch_config_set_versions(c, LATCH_TLS12, LATCH_TLS12), "versions");
+    must(latch_config_load_ca_mem(c, u8s(fz_ca_pem), strlen(fz_ca_pem)), "CA");
+    if (rsa) {
+        must(latch_config_enable_legacy_rsa_kx(c), "RSA key transport");
+        if (!server) {
+            must(latch_config_load_ca_mem(c, u8s(fz_rsa_ca_pem), strlen(fz_rsa_ca_pem)), "RSA CA");
+        }
+    }
+    if (server && rsa) {
+        must(latch_config_add_cert_mem(c, u8s(fz_rsa_chain_pem), strlen(fz_rsa_chain_pem), u8s(fz_rsa_key_pem),
+                                       strlen(fz_rsa_key_pem)),
+             "RSA chain");
+    } else if (server) {
+        must(latch_config_add_cert_mem(c, u8s(fz_server_chain_pem), strlen(fz_server_chain_pem),
+                                       u8s(fz_server_key_pem), strlen(fz_server_key_pem)),
+             "server chain");
+    }
+    return c;
+}
+
+static latch_config *with_ciphers(latch_config *c, const char *list)
+{
+    must(latch_config_set_ciphers(c, list), "ciphers");
+    return c;
+}
+
+static latch_config *with_client_cert(latch_config *c)
+{
+    must(latch_config_add_cert_mem(c, u8s(fz_client_pem), strlen(fz_client_pem), u8s(fz_client_key_pem),
+                                   strlen(fz_client_key_pem)),
+         "client chain");
+    return c;
+}
+
+static latch_config *srv12(void) { return base12(true, false); }
+static latch_config *srv12_rsa(void) { return with_ciphers(base12(true, true), "ECDHE-RSA-AES256-GCM-SHA384"); }
+static latch_config *srv12_chacha(void) { return with_ciphers(base12(true, false), "ECDHE-ECDSA-CHACHA20-POLY1305"); }
+static latch_config *srv12_req(void) { latch_config *c = base12(true, false); must(latch_config_set_client_auth(c, LATCH_CLIENT_AUTH_REQUIRE), "auth"); return c; }
+static latch_config *srv12_cache(void) { latch_config *c = base12(true, false); must(latch_config_set_session_store(c, LATCH_SESSIONS_CACHE, 16), "cache"); return c; }
+static latch_config *cli12(void) { return base12(false, false); }
+static latch_config *cli12_rsa(void) { return with_ciphers(base12(false, true), "ECDHE-RSA-AES128-GCM-SHA256"); }
+static latch_config *cli12_rsa_kx(void) { return with_ciphers(base12(false, true), "AES128-GCM-SHA256"); }
+static latch_config *cli12_rsa_kx256(void) { return with_ciphers(base12(false, true), "AES256-GCM-SHA384"); }
+static latch_config *cli12_chacha(void) { return with_ciphers(base12(false, false), "ECDHE-ECDSA-CHACHA20-POLY1305"); }
+static latch_config *cli12_aes256(void) { return with_ciphers(base12(false, false), "ECDHE-ECDSA-AES256-GCM-SHA384"); }
+static latch_config *cli12_cert(void) { return with_client_cert(base12(false, false)); }
+
 static const scenario scenarios[] = {
     /* The engine is a client; the peer a latch server. */
-    {"basic", false, 0, srv_plain, "wxkwc"},
-    {"hrr", false, 0, srv_p384, "wc"},
-    {"oneshare-hrr", false, FZ_C_ONESHARE, srv_p256, "w"},
-    {"alpn", false, FZ_C_ALPN, srv_alpn, "wc"},
-    {"client-auth", false, FZ_C_CERT, srv_req, "wxc"},
-    {"client-auth-empty", false, 0, srv_opt, "wc"},
-    {"cert-required", false, 0, srv_req, ""},
-    {"tickets", false, 0, srv_plain, "wxnN"}, /* injected last: the peer does not count them */
-    {"keyupdate", false, 0, srv_plain, "uwkwc"},
-    {"chacha", false, 0, srv_chacha, "wc"},
-    {"aes256", false, 0, srv_aes256, "wc"},
+    {"basic", false, 0, srv_plain, "wxkwc", false, false},
+    {"hrr", false, 0, srv_p384, "wc", false, false},
+    {"oneshare-hrr", false, FZ_C_ONESHARE, srv_p256, "w", false, false},
+    {"alpn", false, FZ_C_ALPN, srv_alpn, "wc", false, false},
+    {"client-auth", false, FZ_C_CERT, srv_req, "wxc", false, false},
+    {"client-auth-empty", false, 0, srv_opt, "wc", false, false},
+    {"cert-required", false, 0, srv_req, "", false, false},
+    {"tickets", false, 0, srv_plain, "wxnN", false, false}, /* injected last: the peer does not count them */
+    {"keyupdate", false, 0, srv_plain, "uwkwc", false, false},
+    {"chacha", false, 0, srv_chacha, "wc", false, false},
+    {"aes256", false, 0, srv_aes256, "wc", false, false},
     /* The engine is a server; the peer a latch client. */
-    {"basic", true, 0, cli_plain, "wxkwc"},
-    {"hrr", true, 0, cli_noshare, "wc"},
-    {"alpn", true, FZ_S_ALPN, cli_alpn, "wc"},
-    {"client-auth-opt", true, 1, cli_cert, "wc"},
-    {"client-auth-req", true, 2, cli_cert, "wxc"},
-    {"client-auth-empty", true, 1, cli_plain, "wc"},
-    {"cert-missing", true, 2, cli_plain, ""},
-    {"keyupdate", true, 0, cli_plain, "uwkwc"},
-    {"p384", true, 0, cli_p384, "wc"},
-    {"chacha", true, 0, cli_chacha, "wc"},
+    {"basic", true, 0, cli_plain, "wxkwc", false, false},
+    {"hrr", true, 0, cli_noshare, "wc", false, false},
+    {"alpn", true, FZ_S_ALPN, cli_alpn, "wc", false, false},
+    {"client-auth-opt", true, 1, cli_cert, "wc", false, false},
+    {"client-auth-req", true, 2, cli_cert, "wxc", false, false},
+    {"client-auth-empty", true, 1, cli_plain, "wc", false, false},
+    {"cert-missing", true, 2, cli_plain, "", false, false},
+    {"keyupdate", true, 0, cli_plain, "uwkwc", false, false},
+    {"p384", true, 0, cli_p384, "wc", false, false},
+    {"chacha", true, 0, cli_chacha, "wc", false, false},
+    /* TLS 1.2, the engine a client; the peer a latch server (Ed25519: ECDHE_ECDSA, or the RSA chain). */
+    {"tls12-ecdhe-ed25519", false, FZ_V_TLS12, srv12, "wxwc", true, false},
+    {"tls12-fallback", false, 0, srv12, "wc", true, false}, /* the engine offers 1.3 too */
+    {"tls12-ecdhe-rsa", false, FZ_V_TLS12 | FZ_V_RSA, srv12_rsa, "wxc", true, false},
+    {"tls12-chacha", false, FZ_V_TLS12, srv12_chacha, "wc", true, false},
+    {"tls12-client-auth", false, FZ_V_TLS12 | FZ_C_CERT, srv12_req, "wxc", true, false},
+    {"tls12-hello-request", false, FZ_V_TLS12, srv12, "wxh", true, false},
+    {"tls12-ticket", false, FZ_V_TLS12, srv12, "wc", true, true},
+    {"tls12-session-id", false, FZ_V_TLS12, srv12_cache, "wc", true, true},
+    /* TLS 1.2, the engine a server (Ed25519 chain; with FZ_V_RSA also the RSA one); the peer a latch client. */
+    {"tls12-ecdhe-ed25519", true, FZ_V_TLS12, cli12, "wxwc", true, false},
+    {"tls12-negotiated", true, FZ_V_TLS12, cli_plain, "wc", true, false}, /* the peer offers 1.3 too */
+    {"tls12-ecdhe-rsa", true, FZ_V_TLS12 | FZ_V_RSA, cli12_rsa, "wxc", true, false},
+    {"tls12-rsa-kx", true, FZ_V_TLS12 | FZ_V_RSA, cli12_rsa_kx, "wxc", true, false},
+    {"tls12-rsa-kx-aes256", true, FZ_V_TLS12 | FZ_V_RSA, cli12_rsa_kx256, "wc", true, false},
+    {"tls12-chacha", true, FZ_V_TLS12, cli12_chacha, "wc", true, false},
+    {"tls12-aes256", true, FZ_V_TLS12, cli12_aes256, "wc", true, false},
+    {"tls12-client-auth-req", true, FZ_V_TLS12 | 2, cli12_cert, "wxc", true, false},
+    {"tls12-client-auth-empty", true, FZ_V_TLS12 | 1, cli12, "wc", true, false},
+    {"tls12-renegotiation", true, FZ_V_TLS12, cli12, "wr", true, false},
+    {"tls12-ticket", true, FZ_V_TLS12, cli12, "wc", true, true},
 };
 
 /* ---- TLS 1.2 recordings ------------------------------------------------------------------------------------ */
