@@ -116,3 +116,8 @@ const uint8_t *latch_test_hexbuf(const char *hex, size_t *len)
     }
     return buf;
 }
+
+bool latch_test_under_valgrind(void)
+{
+    return getenv("LATCH_TEST_VALGRIND") != NULL;
+}

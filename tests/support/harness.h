@@ -11,6 +11,7 @@
 #define LATCH_TEST_HARNESS_H
 
 #include <latch/error.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,6 +87,12 @@ void latch_test_check_mem(const char *file, int line, const char *what, const vo
 
 /* Hex helpers (whitespace in the input is ignored). Returns bytes written, or
  * (size_t)-1 on bad input or overflow. */
+/* True when the suite runs under valgrind (tests/valgrind.sh sets
+ * LATCH_TEST_VALGRIND): exhaustive loops over libcrypto's own work (every
+ * truncation of a DER key, 3072- and 4096-bit key generation) take a sample
+ * there; natively and under ASan they run in full. */
+bool latch_test_under_valgrind(void);
+
 size_t latch_test_unhex(const char *hex, uint8_t *out, size_t cap);
 /* Decode into a static ring of buffers; aborts on bad input. For tests only. */
 const uint8_t *latch_test_hexbuf(const char *hex, size_t *len);

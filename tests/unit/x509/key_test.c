@@ -54,7 +54,12 @@ static void test_pkcs8_every_type(void)
         CHECK_ERR(latch__key_decode(NULL, der, len + 1, "der", &pk), LATCH_ERR_PEM_DECODE);
         CHECK(pk == NULL);
         for (size_t n = 1; n < len; n++) {
-            latch_err e = latch__key_decode(NULL, der, n, "der", &pk);
+            latch_err e;
+
+            if (latch_test_under_valgrind() && n > 64 && n + 64 < len && n % 16 != 0) {
+                continue; /* under valgrind: both ends and every 16th cut */
+            }
+            e = latch__key_decode(NULL, der, n, "der", &pk);
 
             if (e != LATCH_ERR_PEM_DECODE || pk != NULL) {
                 latch_test_fail(__FILE__, __LINE__, "type %d cut at %zu: %s", t, n, latch_err_name(e));
