@@ -87,6 +87,7 @@ latch_err latch_config_new_ex(const latch_provider *prov, const latch_allocator 
     memcpy(cfg->groups, default_groups, sizeof default_groups);
     cfg->n_groups = COUNT(default_groups);
     cfg->key_shares = 2;
+    cfg->send_ca_list = true;
     memcpy(cfg->sigalgs, default_sigalgs, sizeof default_sigalgs);
     cfg->n_sigalgs = COUNT(default_sigalgs);
     cfg->time = latch__default_time;
@@ -476,6 +477,21 @@ latch_err latch_config_set_client_auth(latch_config *cfg, latch_client_auth mode
                      mode == LATCH_CLIENT_AUTH_REQUIRE,
                  LATCH_ERR_INVALID_ARGUMENT, "unknown client authentication mode");
     cfg->client_auth = mode;
+    return LATCH_OK;
+}
+
+latch_err latch_config_set_client_ca_list(latch_config *cfg, bool send)
+{
+    LATCH_TRY(writable(cfg));
+    cfg->send_ca_list = send;
+    return LATCH_OK;
+}
+
+latch_err latch_config_set_client_cert_cb(latch_config *cfg, latch_client_cert_cb cb, void *user)
+{
+    LATCH_TRY(writable(cfg));
+    cfg->client_cert_cb = cb;
+    cfg->client_cert_user = user;
     return LATCH_OK;
 }
 

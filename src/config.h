@@ -37,6 +37,9 @@ struct latch_config {
     uint8_t alpn_wire[LATCH_ALPN_WIRE_MAX]; /* protocol_name_list body */
     size_t alpn_len;
     latch_client_auth client_auth;
+    bool send_ca_list;             /* name the client CAs in CertificateRequest */
+    latch_client_cert_cb client_cert_cb;
+    void *client_cert_user;
     bool insecure_no_verify;
     bool legacy_rsa_kx;
 

@@ -352,8 +352,8 @@ int cmd_client(int argc, char **argv)
             return 2;
         }
     }
-    if (o.verify_client != NULL) {
-        fprintf(stderr, "latch client: --verify-client is a server option\n");
+    if (o.verify_client != NULL || o.no_ca_list) {
+        fprintf(stderr, "latch client: %s is a server option\n", o.no_ca_list ? "--no-ca-list" : "--verify-client");
         return 2;
     }
     if (target == NULL || split_host_port(target, &host, &port) != 0) {

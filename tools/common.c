@@ -55,6 +55,9 @@ int tool_common_opt(tool_opts *o, int argc, char **argv, int *i)
     } else if (strcmp(a, "--legacy-rsa-kx") == 0) {
         o->legacy_rsa_kx = true;
         return 1;
+    } else if (strcmp(a, "--no-ca-list") == 0) {
+        o->no_ca_list = true;
+        return 1;
     } else if (strcmp(a, "--insecure") == 0 || strcmp(a, "-k") == 0) {
         o->insecure = true;
         return 1;
@@ -176,6 +179,10 @@ latch_config *tool_config(const tool_opts *o, bool server)
             tool_err(cmd, "--verify-client", e);
             goto fail;
         }
+    }
+    if (o->no_ca_list && (e = latch_config_set_client_ca_list(cfg, false)) != LATCH_OK) {
+        tool_err(cmd, "--no-ca-list", e);
+        goto fail;
     }
     if (o->insecure) {
         fprintf(stderr, "latch %s: WARNING: --insecure: the server's certificate is NOT verified; "

@@ -68,6 +68,7 @@ static void usage(FILE *f)
             "  --www | --echo           what to do with the data\n"
             "  --ca FILE                CAs for client certificates\n"
             "  --verify-client MODE     none, optional or require a client certificate\n"
+            "  --no-ca-list             do not name the accepted CAs in the certificate request\n"
             "  --alpn LIST              ALPN protocols we accept, in our order of preference\n"
             "  --tls1.3                 TLS 1.3 only\n"
             "  --tls1.2                 TLS 1.2 only (default: TLS 1.3 or 1.2, by negotiation)\n"

@@ -24,6 +24,7 @@ typedef struct tool_opts {
     bool insecure;
     bool trace;
     bool legacy_rsa_kx;
+    bool no_ca_list; /* --no-ca-list: a server's CertificateRequest names no CAs */
     const char *verify_client; /* server: optional | require */
 } tool_opts;
 

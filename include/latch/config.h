@@ -94,7 +94,7 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_config_add_cert_mem(latch_config *cfg
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_config_load_ca_file(latch_config *cfg, const char *path);
 
-/** \brief Trust the CAs of an OpenSSL-style hashed directory (c_rehash), looked up on demand. */
+/** \brief Trust the CAs of an OpenSSL-style hashed directory (c_rehash), all read when called. */
 LATCH_API LATCH_MUST_CHECK latch_err latch_config_load_ca_dir(latch_config *cfg, const char *path);
 
 /** \brief Trust the CAs in a PEM buffer. */
@@ -186,6 +186,65 @@ typedef enum latch_client_auth {
 
 /** \brief Set the client authentication policy (server side). */
 LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_client_auth(latch_config *cfg, latch_client_auth mode);
+
+/**
+ * \brief Whether a server's CertificateRequest names the CAs it accepts
+ * (certificate_authorities: an extension in TLS 1.3, a field in TLS 1.2).
+ * On by default: the subjects of the configured trust anchors, so that a
+ * client with several certificates can pick one those CAs issued.
+ *
+ * Turn it off for very large CA sets, or to keep the list private; a client
+ * then offers whatever certificate fits the signature schemes. latch never
+ * sends part of a list (that would steer clients away from CAs it trusts):
+ * with more than 64 distinct anchor names, or a list over the 65535 bytes
+ * the wire allows, it sends none, as if this were off.
+ * \return LATCH_OK, LATCH_ERR_CONFIG_FROZEN.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_client_ca_list(latch_config *cfg, bool send);
+
+/** \brief A distinguished name as DER (a Name), pointing into a received message. */
+typedef struct latch_dn {
+    const uint8_t *der;
+    size_t len;
+} latch_dn;
+
+/**
+ * \brief What a server's CertificateRequest asks for, as a client certificate
+ * callback sees it. Every pointer is valid only during the callback.
+ */
+typedef struct latch_cert_request {
+    uint16_t version;        /**< LATCH_TLS13 or LATCH_TLS12 */
+    bool post_handshake;     /**< a TLS 1.3 post-handshake request (latch_conn_request_client_cert) */
+    const uint16_t *sigalgs; /**< the signature schemes the server accepts, in its order (at most 64 given) */
+    size_t n_sigalgs;
+    const latch_dn *cas;     /**< the CAs it names (at most 256 given); none: any CA */
+    size_t n_cas;
+    const bool *usable;      /**< usable[i]: chain i (in the order added) can answer this request */
+    size_t n_chains;
+    int suggested;           /**< latch's own choice (the first usable chain a named CA issued), or -1 */
+} latch_cert_request;
+
+/**
+ * \brief Chooses a client's certificate chain for a CertificateRequest.
+ * Returns the index of a configured chain (in the order of
+ * latch_config_add_cert_*), or -1 to send no certificate. The chosen chain
+ * must be usable[i]: choosing one that is not, or an index out of range,
+ * fails the handshake (LATCH_ERR_HANDSHAKE_FAILURE, handshake_failure),
+ * since the server could not accept its signature. Called on the thread
+ * that drives the connection; it must not call back into c.
+ */
+typedef int (*latch_client_cert_cb)(void *user, const latch_conn *c, const latch_cert_request *req);
+
+/**
+ * \brief Let the application choose the client certificate (client side).
+ * Without a callback latch chooses by itself: the first configured chain
+ * whose key can sign with a scheme the server accepts and, when the server
+ * names CAs, that one of them issued a certificate of the chain; none
+ * fitting, it sends an empty Certificate.
+ * \return LATCH_OK, LATCH_ERR_CONFIG_FROZEN.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_client_cert_cb(latch_config *cfg, latch_client_cert_cb cb,
+                                                                     void *user);
 
 /**
  * \brief Allow TLS 1.2 RSA key transport (TLS_RSA_WITH_AES_128_GCM_SHA256 and

@@ -709,7 +709,7 @@ static latch_err client_cr(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
     LATCH_ENSURE(cr.request_context.len == 0, LATCH_ERR_ILLEGAL_PARAMETER,
                  "CertificateRequest in the handshake with a non-empty context");
     hs->cert_requested = true;
-    hs->chain = latch__pick_client_chain(c, &cr, &c->sigalg);
+    LATCH_TRY(latch__pick_client_chain(c, &cr, false, &hs->chain, &c->sigalg));
     latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "client certificate", 0, "%s",
                       hs->chain != NULL ? "the server asks for a certificate; we have one that fits"
                                         : "the server asks for a certificate; none fits, we will send an empty one");

@@ -267,7 +267,8 @@ static latch_err client12_cr(latch_conn *c, const latch_hs_msg *m, uint8_t *next
 
     LATCH_TRY(latch_certificate_request12_parse(m->body, &cr));
     hs->cert_requested = true;
-    hs->chain = latch__pick_client_chain_ex(c, cr.sigalgs, cr.cas, cr.cert_types, false, &c->sigalg);
+    LATCH_TRY(latch__pick_client_chain_ex(c, cr.sigalgs, cr.cas, cr.cert_types, false, false, &hs->chain,
+                                          &c->sigalg));
     latch__conn_trace(c, LATCH_TRACE_CHECK, false, 0, "client certificate", 0, "%s",
                       hs->chain != NULL ? "the server asks for a certificate; we have one that fits"
                                         : "the server asks for a certificate; none fits, we will send an empty one");

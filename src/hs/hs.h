@@ -266,25 +266,38 @@ bool latch__sig_fits_key(const latch_sig_alg *alg, latch_pkey_info info, bool tl
  */
 uint16_t latch__pick_sigalg(const latch_conn *c, latch_u16s peer, latch_pkey_info key, bool tls13);
 /**
- * A client's certificate for a CertificateRequest: the first configured
- * chain whose key can sign with a scheme in sigalgs (and ours), whose key
- * type is in cert_types (TLS 1.2; an empty view: no constraint) and, when
- * cas (a DistinguishedName list body) is not empty, that one of those CAs
- * issued. NULL if none; *scheme receives the scheme.
+ * A client's certificate for a CertificateRequest (*out NULL: none, send an
+ * empty Certificate; *scheme receives the scheme). Without a callback, the
+ * first configured chain whose key can sign with a scheme in sigalgs (and
+ * ours), whose key type is in cert_types (TLS 1.2; an empty view: no
+ * constraint) and, when cas (a DistinguishedName list body) is not empty,
+ * that one of those CAs issued. With the config's client_cert_cb, the
+ * chain it chooses; HANDSHAKE_FAILURE if it chooses one that cannot answer.
  */
-const latch_chain *latch__pick_client_chain_ex(const latch_conn *c, latch_u16s sigalgs, latch_rd cas,
-                                               latch_rd cert_types, bool tls13, uint16_t *scheme);
+LATCH_MUST_CHECK latch_err latch__pick_client_chain_ex(latch_conn *c, latch_u16s sigalgs, latch_rd cas,
+                                                       latch_rd cert_types, bool tls13, bool pha,
+                                                       const latch_chain **out, uint16_t *scheme);
 bool latch__u16_in(const uint16_t *list, size_t n, uint16_t v);
 /**
  * Client: our chain for a TLS 1.3 CertificateRequest (latch__pick_client_chain_ex
  * on its signature_algorithms and certificate_authorities); NULL if none
  * (then an empty Certificate is sent).
  */
-const latch_chain *latch__pick_client_chain(latch_conn *c, const latch_certificate_request *cr, uint16_t *scheme);
+LATCH_MUST_CHECK latch_err latch__pick_client_chain(latch_conn *c, const latch_certificate_request *cr, bool pha,
+                                                    const latch_chain **out, uint16_t *scheme);
+/** The most CA names a server lists in a CertificateRequest. */
+#define LATCH_CA_LIST_MAX 64
 /**
- * Server: what a CertificateRequest lists: the TLS 1.3 signature schemes we
- * accept (into schemes[LATCH_MAX_SIGALGS], count returned) and the subjects
- * of our trust anchors (into cas[64], count in *n_cas).
+ * Server: the CAs a CertificateRequest names (into cas[LATCH_CA_LIST_MAX],
+ * count returned): the distinct subjects of our trust anchors when the
+ * config sends a list, and all of them or none: none when there are more
+ * than LATCH_CA_LIST_MAX or their encoding exceeds 2^16-1 bytes.
+ */
+size_t latch__cr_cas(const latch_conn *c, latch_rd *cas);
+/**
+ * Server: what a TLS 1.3 CertificateRequest lists: the signature schemes we
+ * accept (into schemes[LATCH_MAX_SIGALGS], count returned) and the CAs
+ * (latch__cr_cas, count in *n_cas).
  */
 size_t latch__cr_lists(latch_conn *c, uint16_t *schemes, latch_rd *cas, size_t *n_cas);
 

@@ -1,6 +1,8 @@
 /* Negotiation policy shared by the roles: which signature scheme fits a key. */
 #include "hs/hs.h"
 
+#include <string.h>
+
 bool latch__u16_in(const uint16_t *list, size_t n, uint16_t v)
 {
     for (size_t i = 0; i < n; i++) {
@@ -72,37 +74,101 @@ static uint8_t cert_type_of(latch_pkey_info key)
     }
 }
 
-const latch_chain *latch__pick_client_chain_ex(const latch_conn *c, latch_u16s sigalgs, latch_rd cas,
-                                               latch_rd cert_types, bool tls13, uint16_t *scheme)
+/* Does one of the CAs in the DistinguishedName list body cas issue a certificate of ch? */
+static bool issued_by_listed(const latch_chain *ch, latch_rd cas)
 {
-    const latch_config *cfg = c->cfg;
-    latch_rd dns[64], it = cas, dn;
-    size_t n_dns = 0;
+    latch_rd dns[32], it = cas, dn;
+    size_t n = 0;
 
-    *scheme = 0;
-    while (n_dns < 64 && latch_ext_cas_next(&it, &dn)) {
-        dns[n_dns++] = dn;
-    }
-    for (size_t i = 0; i < cfg->n_chains; i++) {
-        const latch_chain *ch = cfg->chains[i];
-        latch_pkey_info key = latch_chain_key_info(ch);
-        uint16_t s = latch__pick_sigalg(c, sigalgs, key, tls13);
-
-        if (s == 0 || (cert_types.len > 0 && !latch_cert_types_has(cert_types, cert_type_of(key)))) {
-            continue;
-        }
-        if (n_dns == 0 || latch_chain_issued_by_any(ch, dns, n_dns)) {
-            *scheme = s;
-            return ch;
+    /* In batches, so that a list of any length is considered in full. */
+    while (latch_ext_cas_next(&it, &dn)) {
+        dns[n++] = dn;
+        if (n == sizeof dns / sizeof dns[0]) {
+            if (latch_chain_issued_by_any(ch, dns, n)) {
+                return true;
+            }
+            n = 0;
         }
     }
-    return NULL;
+    return n > 0 && latch_chain_issued_by_any(ch, dns, n);
 }
 
-/* Pick our certificate for a TLS 1.3 CertificateRequest: the first chain
- * whose key can sign with a scheme the server accepts and, if the server
- * named CAs, that one of them issued. */
-const latch_chain *latch__pick_client_chain(latch_conn *c, const latch_certificate_request *cr, uint16_t *scheme)
+/* The application's choice (cfg->client_cert_cb) among the chains; usable[i] and schemes[i] per chain. */
+static latch_err app_choice(latch_conn *c, latch_u16s sigalgs, latch_rd cas, bool tls13, bool pha,
+                            const bool *usable, int suggested, int *pick)
+{
+    const latch_config *cfg = c->cfg;
+    uint16_t algs[64];
+    latch_dn dns[256];
+    latch_cert_request req;
+    latch_rd it = cas, dn;
+    int got;
+
+    memset(&req, 0, sizeof req);
+    req.version = tls13 ? LATCH_TLS13 : LATCH_TLS12;
+    req.post_handshake = pha;
+    for (size_t i = 0; i < latch_u16s_count(sigalgs) && req.n_sigalgs < 64; i++) {
+        algs[req.n_sigalgs++] = latch_u16s_at(sigalgs, i);
+    }
+    req.sigalgs = algs;
+    while (req.n_cas < 256 && latch_ext_cas_next(&it, &dn)) {
+        dns[req.n_cas].der = dn.p;
+        dns[req.n_cas].len = dn.len;
+        req.n_cas++;
+    }
+    req.cas = dns;
+    req.usable = usable;
+    req.n_chains = cfg->n_chains;
+    req.suggested = suggested;
+    got = cfg->client_cert_cb(cfg->client_cert_user, c, &req);
+    if (got < -1 || got >= (int)cfg->n_chains) {
+        return LATCH_FAIL(LATCH_ERR_HANDSHAKE_FAILURE,
+                          "the client certificate callback chose chain %d, but %zu are configured", got,
+                          cfg->n_chains);
+    }
+    if (got >= 0 && !usable[got]) {
+        return LATCH_FAIL(LATCH_ERR_HANDSHAKE_FAILURE,
+                          "the client certificate callback chose chain %d, which cannot answer this request (no "
+                          "signature scheme the server accepts fits its key, or its key type was not asked for)",
+                          got);
+    }
+    *pick = got;
+    return LATCH_OK;
+}
+
+latch_err latch__pick_client_chain_ex(latch_conn *c, latch_u16s sigalgs, latch_rd cas, latch_rd cert_types,
+                                      bool tls13, bool pha, const latch_chain **out, uint16_t *scheme)
+{
+    const latch_config *cfg = c->cfg;
+    uint16_t schemes[LATCH_MAX_CHAINS];
+    bool usable[LATCH_MAX_CHAINS];
+    int pick = -1;
+
+    *out = NULL;
+    *scheme = 0;
+    for (size_t i = 0; i < cfg->n_chains; i++) {
+        latch_pkey_info key = latch_chain_key_info(cfg->chains[i]);
+
+        schemes[i] = latch__pick_sigalg(c, sigalgs, key, tls13);
+        usable[i] = schemes[i] != 0 && (cert_types.len == 0 || latch_cert_types_has(cert_types, cert_type_of(key)));
+        if (pick < 0 && usable[i] && (cas.len == 0 || issued_by_listed(cfg->chains[i], cas))) {
+            pick = (int)i;
+        }
+    }
+    if (cfg->client_cert_cb != NULL) {
+        LATCH_TRY(app_choice(c, sigalgs, cas, tls13, pha, usable, pick, &pick));
+    }
+    if (pick >= 0) {
+        *out = cfg->chains[pick];
+        *scheme = schemes[pick];
+    }
+    return LATCH_OK;
+}
+
+/* Pick our certificate for a TLS 1.3 CertificateRequest: by its
+ * signature_algorithms and certificate_authorities. */
+latch_err latch__pick_client_chain(latch_conn *c, const latch_certificate_request *cr, bool pha,
+                                   const latch_chain **out, uint16_t *scheme)
 {
     latch_rd list = {0};
 
@@ -110,7 +176,28 @@ const latch_chain *latch__pick_client_chain(latch_conn *c, const latch_certifica
         latch_ext_cas_parse(cr->exts.data[LATCH_X_CERTIFICATE_AUTHORITIES], &list) != LATCH_OK) {
         list = (latch_rd){0};
     }
-    return latch__pick_client_chain_ex(c, cr->sigalgs, list, (latch_rd){0}, true, scheme);
+    return latch__pick_client_chain_ex(c, cr->sigalgs, list, (latch_rd){0}, true, pha, out, scheme);
+}
+
+size_t latch__cr_cas(const latch_conn *c, latch_rd *cas)
+{
+    const latch_config *cfg = c->cfg;
+    size_t total, bytes = 0;
+
+    if (!cfg->send_ca_list || cfg->trust == NULL) {
+        return 0;
+    }
+    total = latch_trust_subject_count(cfg->trust);
+    if (total > LATCH_CA_LIST_MAX) {
+        return 0; /* all or none: a partial list would turn clients away from CAs we trust */
+    }
+    for (size_t i = 0; i < total; i++) {
+        cas[i] = latch_trust_subject(cfg->trust, i);
+        bytes += 2 + cas[i].len;
+    }
+    /* RFC 8446 §4.2.4 / RFC 5246 §7.4.4: DistinguishedName authorities<3..2^16-1>,
+     * inside an extension (TLS 1.3) whose own data is at most 2^16-1 bytes. */
+    return bytes + 2 <= 0xFFFF ? total : 0;
 }
 
 size_t latch__cr_lists(latch_conn *c, uint16_t *schemes, latch_rd *cas, size_t *n_cas)
@@ -125,13 +212,6 @@ size_t latch__cr_lists(latch_conn *c, uint16_t *schemes, latch_rd *cas, size_t *
             schemes[n++] = cfg->sigalgs[i];
         }
     }
-    *n_cas = 0;
-    if (cfg->trust != NULL) {
-        size_t total = latch_trust_subject_count(cfg->trust);
-
-        for (size_t i = 0; i < total && *n_cas < 64; i++) {
-            cas[(*n_cas)++] = latch_trust_subject(cfg->trust, i);
-        }
-    }
+    *n_cas = latch__cr_cas(c, cas);
     return n;
 }

@@ -69,7 +69,7 @@ static latch_err build_cr(latch_wr *w, const void *arg)
 latch_err latch_conn_request_client_cert(latch_conn *c)
 {
     uint16_t schemes[LATCH_MAX_SIGALGS];
-    latch_rd cas[64];
+    latch_rd cas[LATCH_CA_LIST_MAX];
     size_t n_cas = 0;
     cr_arg a;
     latch_pha *p;
@@ -220,7 +220,7 @@ latch_err latch__pha_client_cr(latch_conn *c, const latch_hs_msg *m, uint8_t *ne
                  "a post-handshake CertificateRequest needs a certificate_request_context");
     p->cur = p->main;
     LATCH_TRY(latch_transcript_add(&p->cur, m->whole.p, m->whole.len));
-    chain = latch__pick_client_chain(c, &cr, &scheme);
+    LATCH_TRY(latch__pick_client_chain(c, &cr, true, &chain, &scheme));
     ca.chain = chain;
     ca.context = cr.request_context.p;
     ca.context_len = cr.request_context.len;

@@ -475,7 +475,7 @@ static latch_err build_cr(latch_conn *c, latch_wr *w, const void *arg)
 {
     latch_certificate_request_out cr;
     uint16_t schemes[LATCH_MAX_SIGALGS];
-    latch_rd cas[64];
+    latch_rd cas[LATCH_CA_LIST_MAX];
     size_t n_cas = 0;
 
     (void)arg;

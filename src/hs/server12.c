@@ -255,8 +255,8 @@ static latch_err build_cr(latch_conn *c, latch_wr *w, const void *arg)
     const latch_config *cfg = c->cfg;
     latch_certificate_request12_out cr;
     uint16_t schemes[LATCH_MAX_SIGALGS];
-    latch_rd cas[64];
-    size_t n = 0, n_cas = 0;
+    latch_rd cas[LATCH_CA_LIST_MAX];
+    size_t n = 0, n_cas;
 
     (void)arg;
     /* Every scheme we accept works in TLS 1.2: the CertificateVerify is
@@ -267,13 +267,7 @@ static latch_err build_cr(latch_conn *c, latch_wr *w, const void *arg)
         }
     }
     /* The CAs that issue client certificates, as in TLS 1.3 (RFC 5246 §7.4.4). */
-    if (cfg->trust != NULL) {
-        size_t total = latch_trust_subject_count(cfg->trust);
-
-        for (size_t i = 0; i < total && n_cas < 64; i++) {
-            cas[n_cas++] = latch_trust_subject(cfg->trust, i);
-        }
-    }
+    n_cas = latch__cr_cas(c, cas);
     memset(&cr, 0, sizeof cr);
     cr.types = types;
     cr.n_types = sizeof types;

@@ -140,6 +140,12 @@ ossl_to_latch "ALPN" "$P256" --alpn h2,http/1.1 -- -alpn h2 -- "ALPN:           
 ossl_to_latch "client certificate" "$P256" --ca "$P256/ca.pem" --verify-client require -- \
     -cert "$P256/client.pem" -key "$P256/client.key" -- "client certificate: CN=latch test client" \
     "verified:         yes"
+ossl_to_latch "client certificate, the CA named in the request" "$P256" --ca "$P256/ca.pem" \
+    --verify-client require -- -cert "$P256/client.pem" -key "$P256/client.key" -- \
+    "Acceptable client certificate CA names" "verified:         yes"
+ossl_to_latch "client certificate, --no-ca-list" "$P256" --ca "$P256/ca.pem" --verify-client require \
+    --no-ca-list -- -cert "$P256/client.pem" -key "$P256/client.key" -- "No client certificate CA names sent" \
+    "verified:         yes"
 ossl_to_latch "RSA client certificate, RSA key transport" "$RSA" --legacy-rsa-kx --ca "$RSA/ca.pem" \
     --verify-client require -- -cipher AES128-GCM-SHA256 -cert "$RSA/client.pem" -key "$RSA/client.key" -- \
     "client certificate: CN=latch test client" "key exchange:      RSA key transport"

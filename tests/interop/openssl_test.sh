@@ -119,6 +119,12 @@ ossl_to_latch "ALPN" "ALPN:              h2" "$P256" --alpn h2,http/1.1 -- -alpn
 ossl_to_latch "client certificate" "client certificate: CN=latch test client" "$P256" \
     --ca "$P256/ca.pem" --verify-client require -- -cert "$P256/client.pem" -key "$P256/client.key"
 
+# The CertificateRequest names the CA, or (--no-ca-list) none.
+ossl_to_latch "client certificate, the CA named in the request" "Acceptable client certificate CA names" "$P256" \
+    --ca "$P256/ca.pem" --verify-client require -- -cert "$P256/client.pem" -key "$P256/client.key"
+ossl_to_latch "client certificate, --no-ca-list" "No client certificate CA names sent" "$P256" \
+    --ca "$P256/ca.pem" --verify-client require --no-ca-list -- -cert "$P256/client.pem" -key "$P256/client.key"
+
 # A client refused: no certificate, or one from a CA the server does not trust;
 # s_client shows the alert, latch server logs why.
 latch_server "$WORK/lsr.log" --cert "$P256/server-chain.pem" --key "$P256/server.key" --echo \

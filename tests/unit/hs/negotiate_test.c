@@ -346,17 +346,41 @@ static void test_cr_lists_cas(void)
     latch_config_free(cfg);
 }
 
-static void test_cr_lists_cap(void)
+/* The CAs a server with the first n of pems trusts would list (send: the config's switch). */
+static size_t listed(char (*pems)[4096], size_t n, bool send)
 {
     latch_config *cfg = tcfg_server(LATCH_KEY_ECDSA_P256);
     uint16_t s[LATCH_MAX_SIGALGS];
-    latch_rd cas[64 + 1];
+    latch_rd cas[LATCH_CA_LIST_MAX + 1];
     size_t n_cas = 0;
     latch_conn *c;
 
-    /* 70 CAs; the list carries the first 64 (cas[64] stays untouched). */
-    for (int i = 0; i < 70; i++) {
-        char cn[64], cert[4096], key[4096];
+    bool ok = cfg != NULL;
+
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = latch_config_load_ca_mem(cfg, (const uint8_t *)pems[i], strlen(pems[i])) == LATCH_OK;
+    }
+    if (!ok || latch_config_set_client_ca_list(cfg, send) != LATCH_OK || latch_conn_new_server(cfg, &c) != LATCH_OK) {
+        latch_test_fail(__FILE__, __LINE__, "server config with %zu CAs", n);
+        latch_config_free(cfg);
+        return SIZE_MAX;
+    }
+    cas[LATCH_CA_LIST_MAX] = latch_rd_make(NULL, 0);
+    (void)latch__cr_lists(c, s, cas, &n_cas);
+    CHECK(cas[LATCH_CA_LIST_MAX].p == NULL && cas[LATCH_CA_LIST_MAX].len == 0); /* never past the array */
+    latch_conn_free(c);
+    latch_config_free(cfg);
+    return n_cas;
+}
+
+/* All or none: 64 CAs are listed, 65 are not (a partial list would turn
+ * away clients of the CAs left out); and the list can be switched off. */
+static void test_cr_lists_cap(void)
+{
+    static char pems[LATCH_CA_LIST_MAX + 1][4096];
+
+    for (int i = 0; i < LATCH_CA_LIST_MAX + 1; i++) {
+        char cn[64], key[4096];
         latch_cert_spec spec;
 
         memset(&spec, 0, sizeof spec);
@@ -365,19 +389,24 @@ static void test_cr_lists_cap(void)
         spec.common_name = cn;
         spec.is_ca = true;
         spec.path_len = -1;
-        REQUIRE_OK(latch_cert_mint(&spec, NULL, NULL, cert, sizeof cert, key, sizeof key));
-        REQUIRE_OK(latch_config_load_ca_mem(cfg, (const uint8_t *)cert, strlen(cert)));
+        REQUIRE_OK(latch_cert_mint(&spec, NULL, NULL, pems[i], sizeof pems[i], key, sizeof key));
     }
-    REQUIRE_OK(latch_conn_new_server(cfg, &c));
-    cas[64] = latch_rd_make(NULL, 0);
-    (void)latch__cr_lists(c, s, cas, &n_cas);
-    CHECK_EQ(n_cas, 64);
-    CHECK(cas[64].p == NULL && cas[64].len == 0);
-    latch_conn_free(c);
-    latch_config_free(cfg);
+    CHECK_EQ(listed(pems, LATCH_CA_LIST_MAX, true), LATCH_CA_LIST_MAX);
+    CHECK_EQ(listed(pems, LATCH_CA_LIST_MAX + 1, true), 0);
+    CHECK_EQ(listed(pems, 1, true), 1);
+    CHECK_EQ(listed(pems, 1, false), 0);
 }
 
 /* ---- latch__pick_client_chain ------------------------------------------------------------- */
+
+/* latch__pick_client_chain's choice (NULL: none); a failure is a test failure. */
+static const latch_chain *pick_chain(latch_conn *c, const latch_certificate_request *cr, uint16_t *scheme)
+{
+    const latch_chain *ch = NULL;
+
+    CHECK_OK(latch__pick_client_chain(c, cr, false, &ch, scheme));
+    return ch;
+}
 
 /* Parse a CertificateRequest built from these lists. */
 static void make_cr(uint8_t *buf, size_t cap, const uint16_t *sigalgs, size_t n, const latch_rd *cas, size_t n_cas,
@@ -423,18 +452,18 @@ static void test_pick_client_chain(void)
 
     /* Both fit: the first chain, with the server's first scheme that fits it. */
     make_cr(buf, sizeof buf, any, 2, NULL, 0, &cr);
-    ch = latch__pick_client_chain(c, &cr, &scheme);
+    ch = pick_chain(c, &cr, &scheme);
     CHECK(ch == cfg->chains[0]);
     CHECK_EQ(scheme, 0x0403);
     /* Only RSA-PSS accepted: the RSA chain. */
     make_cr(buf, sizeof buf, pss_only, 1, NULL, 0, &cr);
-    ch = latch__pick_client_chain(c, &cr, &scheme);
+    ch = pick_chain(c, &cr, &scheme);
     CHECK(ch == rsa_chain);
     CHECK_EQ(scheme, 0x0804);
     /* PKCS#1 only: nothing can sign a TLS 1.3 CertificateVerify. */
     scheme = 0x1234;
     make_cr(buf, sizeof buf, pkcs1_only, 1, NULL, 0, &cr);
-    CHECK(latch__pick_client_chain(c, &cr, &scheme) == NULL);
+    CHECK(pick_chain(c, &cr, &scheme) == NULL);
     CHECK_EQ(scheme, 0); /* no scheme */
     /* The server names the RSA test CA: the RSA chain, even though ECDSA fits first. */
     {
@@ -450,12 +479,12 @@ static void test_pick_client_chain(void)
         REQUIRE(n_cas == 1);
         dn = cas[0];
         make_cr(buf, sizeof buf, any, 2, &dn, 1, &cr);
-        ch = latch__pick_client_chain(c, &cr, &scheme);
+        ch = pick_chain(c, &cr, &scheme);
         CHECK(ch == rsa_chain);
         CHECK_EQ(scheme, 0x0804);
         /* Named CA, but only ECDSA accepted: nothing. */
         make_cr(buf, sizeof buf, (const uint16_t[]){0x0403}, 1, &dn, 1, &cr);
-        CHECK(latch__pick_client_chain(c, &cr, &scheme) == NULL);
+        CHECK(pick_chain(c, &cr, &scheme) == NULL);
         latch_conn_free(s);
         latch_config_free(t);
     }

@@ -64,12 +64,21 @@ static void add_imposter_cert(latch_config *cc)
 }
 
 /* policy x certificate: expect the server's code (LATCH_OK: handshake completes). */
+static uint16_t matrix_version; /* the version test_policy_matrix runs in */
+
 static void matrix_case(latch_client_auth mode, const latch_cert_spec *spec, latch_key_type ca, latch_err want,
                         uint8_t alert, latch_err verify)
 {
     latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = server_requiring(mode);
     tpair p;
     latch_err e;
+
+    REQUIRE_OK(latch_config_set_versions(cc, matrix_version, matrix_version));
+    if (matrix_version == LATCH_TLS12 && want == LATCH_ERR_CERTIFICATE_REQUIRED) {
+        /* RFC 5246 §7.4.6: TLS 1.2 has no certificate_required alert. */
+        want = LATCH_ERR_HANDSHAKE_FAILURE;
+        alert = LATCH_ALERT_HANDSHAKE_FAILURE;
+    }
 
     if (spec != NULL && (int)ca == -1) {
         add_imposter_cert(cc);
@@ -80,6 +89,7 @@ static void matrix_case(latch_client_auth mode, const latch_cert_spec *spec, lat
     e = tpair_handshake(&p);
     if (want == LATCH_OK) {
         CHECK_OK(e);
+        CHECK_EQ(latch_conn_version(p.s), matrix_version);
         CHECK_ERR(latch_conn_verify_result(p.s), verify);
     } else {
         CHECK_ERR(latch_conn_error(p.s)->code, want);
@@ -92,7 +102,7 @@ static void matrix_case(latch_client_auth mode, const latch_cert_spec *spec, lat
     latch_config_free(sc);
 }
 
-static void test_policy_matrix(void)
+static void policy_matrix(void)
 {
     latch_cert_spec good = client_spec(), expired = client_spec(), usage = client_spec();
     int64_t now = (int64_t)time(NULL);
@@ -125,6 +135,16 @@ static void test_policy_matrix(void)
                 LATCH_OK);
 }
 
+/* Required and optional, with no certificate and with a good, an unknown-CA,
+ * an expired and a wrong-usage one, in TLS 1.3 and in TLS 1.2. */
+static void test_policy_matrix(void)
+{
+    matrix_version = LATCH_TLS13;
+    policy_matrix();
+    matrix_version = LATCH_TLS12;
+    policy_matrix();
+}
+
 /* The client picks, among its chains, the one issued by a CA the server names. */
 static void test_chain_by_ca_list(void)
 {
@@ -146,6 +166,174 @@ static void test_chain_by_ca_list(void)
     REQUIRE_OK(latch_conn_peer_cert_subject(p.s, 0, subject, sizeof subject));
     CHECK(strstr(subject, "CN=rsa client") != NULL);
     CHECK_EQ(latch_conn_sigalg(p.c), LATCH_SIG_RSA_PSS_RSAE_SHA256);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+/* ---- The application chooses (latch_config_set_client_cert_cb) ------------------------- */
+
+typedef struct seen {
+    int answer;           /* what the callback returns */
+    int calls;
+    latch_cert_request req; /* the last request, pointers cleared */
+    char ca_names[2][128];  /* the first two CA names, as text */
+} seen;
+
+static int choose(void *user, const latch_conn *c, const latch_cert_request *req)
+{
+    seen *s = user;
+
+    (void)c;
+    s->calls++;
+    s->req = *req;
+    for (size_t i = 0; i < req->n_cas && i < 2; i++) {
+        size_t n = req->cas[i].len < sizeof s->ca_names[i] - 1 ? req->cas[i].len : sizeof s->ca_names[i] - 1;
+
+        /* The DER carries the common name as plain text: enough to tell the CAs apart. */
+        memset(s->ca_names[i], 0, sizeof s->ca_names[i]);
+        for (size_t j = 0; j < n; j++) {
+            s->ca_names[i][j] = req->cas[i].der[j] >= 0x20 && req->cas[i].der[j] < 0x7f ? (char)req->cas[i].der[j] : '.';
+        }
+    }
+    CHECK(req->n_chains == 2 && req->usable != NULL && req->usable[0] && req->usable[1]);
+    CHECK(req->n_sigalgs > 0 && req->sigalgs != NULL);
+    s->req.cas = NULL;
+    s->req.sigalgs = NULL;
+    s->req.usable = NULL;
+    return s->answer;
+}
+
+/* A client with an ECDSA chain (first) and an RSA chain; a server trusting
+ * both CAs, asking as mode says, naming its CAs unless list is false. */
+static latch_err cb_handshake(uint16_t version, latch_client_auth mode, bool list, seen *s, tpair *p,
+                              latch_config **cc, latch_config **sc)
+{
+    const tpki *ec = tpki_get(LATCH_KEY_ECDSA_P256), *rsa = tpki_get(LATCH_KEY_RSA2048);
+    latch_cert_spec e = client_spec(), r = client_spec();
+
+    *cc = tcfg_client(LATCH_KEY_ECDSA_P256);
+    *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    e.common_name = "ecdsa client";
+    r.common_name = "rsa client";
+    r.key_type = LATCH_KEY_RSA2048;
+    add_client_cert(*cc, LATCH_KEY_ECDSA_P256, &e);
+    add_client_cert(*cc, LATCH_KEY_RSA2048, &r);
+    if (latch_config_set_versions(*cc, version, version) != LATCH_OK ||
+        latch_config_set_client_cert_cb(*cc, choose, s) != LATCH_OK ||
+        latch_config_load_ca_mem(*sc, (const uint8_t *)ec->ca, strlen(ec->ca)) != LATCH_OK ||
+        latch_config_load_ca_mem(*sc, (const uint8_t *)rsa->ca, strlen(rsa->ca)) != LATCH_OK ||
+        latch_config_set_client_auth(*sc, mode) != LATCH_OK || latch_config_set_client_ca_list(*sc, list) != LATCH_OK ||
+        tpair_new(p, *cc, *sc, "localhost") != LATCH_OK) {
+        return LATCH_ERR_INTERNAL;
+    }
+    return tpair_handshake(p);
+}
+
+static void cb_end(tpair *p, latch_config *cc, latch_config *sc)
+{
+    tpair_free(p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
+static void test_cert_callback(void)
+{
+    for (int v = 0; v < 2; v++) {
+        uint16_t version = v == 0 ? LATCH_TLS13 : LATCH_TLS12;
+        latch_config *cc, *sc;
+        char subject[256];
+        seen s;
+        tpair p;
+
+        /* The callback sees both CAs, both chains usable, latch's own
+         * suggestion (the first chain); it picks the second. */
+        memset(&s, 0, sizeof s);
+        s.answer = 1;
+        CHECK_OK(cb_handshake(version, LATCH_CLIENT_AUTH_REQUIRE, true, &s, &p, &cc, &sc));
+        CHECK_EQ(s.calls, 1);
+        CHECK_EQ(s.req.version, version);
+        CHECK(!s.req.post_handshake);
+        CHECK_EQ(s.req.n_cas, 2);
+        CHECK(strstr(s.ca_names[0], tpki_get(LATCH_KEY_ECDSA_P256)->ca_name) != NULL);
+        CHECK(strstr(s.ca_names[1], tpki_get(LATCH_KEY_RSA2048)->ca_name) != NULL);
+        CHECK_EQ(s.req.suggested, 0);
+        REQUIRE_OK(latch_conn_peer_cert_subject(p.s, 0, subject, sizeof subject));
+        CHECK(strstr(subject, "CN=rsa client") != NULL);
+        CHECK_OK(latch_conn_verify_result(p.s));
+        cb_end(&p, cc, sc);
+
+        /* -1: no certificate; an optional server goes on without one. */
+        memset(&s, 0, sizeof s);
+        s.answer = -1;
+        CHECK_OK(cb_handshake(version, LATCH_CLIENT_AUTH_OPTIONAL, true, &s, &p, &cc, &sc));
+        CHECK_EQ(s.calls, 1);
+        CHECK_EQ(latch_conn_peer_cert_count(p.s), 0);
+        CHECK_ERR(latch_conn_verify_result(p.s), LATCH_ERR_NO_CERTIFICATE);
+        cb_end(&p, cc, sc);
+
+        /* A chain that does not exist: the client stops, handshake_failure. */
+        memset(&s, 0, sizeof s);
+        s.answer = 2;
+        CHECK(cb_handshake(version, LATCH_CLIENT_AUTH_REQUIRE, true, &s, &p, &cc, &sc) != LATCH_OK);
+        CHECK_ERR(latch_conn_error(p.c)->code, LATCH_ERR_HANDSHAKE_FAILURE);
+        CHECK(strstr(latch_conn_error(p.c)->detail, "chose chain 2, but 2 are configured") != NULL);
+        CHECK_ERR(latch_conn_error(p.s)->code, LATCH_ERR_PEER_ALERT);
+        CHECK_EQ(latch_conn_error(p.s)->alert, LATCH_ALERT_HANDSHAKE_FAILURE);
+        cb_end(&p, cc, sc);
+
+        /* Post-handshake (TLS 1.3): asked after the handshake, the callback says so. */
+        if (version == LATCH_TLS13) {
+            static const uint8_t msg[] = "around the request";
+
+            memset(&s, 0, sizeof s);
+            s.answer = 1;
+            CHECK_OK(cb_handshake(version, LATCH_CLIENT_AUTH_NONE, true, &s, &p, &cc, &sc));
+            CHECK_EQ(s.calls, 0);
+            CHECK_OK(latch_conn_request_client_cert(p.s));
+            CHECK_EQ(tpair_roundtrip(p.s, p.c, msg, sizeof msg), 0);
+            CHECK_EQ(tpair_roundtrip(p.c, p.s, msg, sizeof msg), 0);
+            CHECK_EQ(s.calls, 1);
+            CHECK(s.req.post_handshake);
+            REQUIRE_OK(latch_conn_peer_cert_subject(p.s, 0, subject, sizeof subject));
+            CHECK(strstr(subject, "CN=rsa client") != NULL);
+            cb_end(&p, cc, sc);
+        }
+
+        /* No CA list (switched off): the callback sees none, and latch's
+         * suggestion is the first usable chain. */
+        memset(&s, 0, sizeof s);
+        s.answer = 0;
+        CHECK_OK(cb_handshake(version, LATCH_CLIENT_AUTH_REQUIRE, false, &s, &p, &cc, &sc));
+        CHECK_EQ(s.req.n_cas, 0);
+        CHECK_EQ(s.req.suggested, 0);
+        REQUIRE_OK(latch_conn_peer_cert_subject(p.s, 0, subject, sizeof subject));
+        CHECK(strstr(subject, "CN=ecdsa client") != NULL);
+        cb_end(&p, cc, sc);
+    }
+}
+
+/* With the CA list off and no callback, the client sends its first chain
+ * that can sign, whatever CA issued it. */
+static void test_no_ca_list(void)
+{
+    const tpki *rsa = tpki_get(LATCH_KEY_RSA2048);
+    latch_config *cc = tcfg_client(LATCH_KEY_RSA2048), *sc = tcfg_server(LATCH_KEY_RSA2048);
+    latch_cert_spec ec = client_spec(), r = client_spec();
+    tpair p;
+
+    ec.common_name = "ecdsa client";
+    r.common_name = "rsa client";
+    r.key_type = LATCH_KEY_RSA2048;
+    add_client_cert(cc, LATCH_KEY_ECDSA_P256, &ec); /* first, from a CA the server does not trust */
+    add_client_cert(cc, LATCH_KEY_RSA2048, &r);
+    REQUIRE_OK(latch_config_load_ca_mem(sc, (const uint8_t *)rsa->ca, strlen(rsa->ca)));
+    REQUIRE_OK(latch_config_set_client_auth(sc, LATCH_CLIENT_AUTH_REQUIRE));
+    REQUIRE_OK(latch_config_set_client_ca_list(sc, false));
+    REQUIRE_OK(tpair_new(&p, cc, sc, "localhost"));
+    /* Unnamed, the CA cannot steer the choice: the ECDSA chain goes and is refused. */
+    CHECK(tpair_handshake(&p) != LATCH_OK);
+    CHECK_ERR(latch_conn_error(p.s)->code, LATCH_ERR_CERT_UNKNOWN_CA);
     tpair_free(&p);
     latch_config_free(cc);
     latch_config_free(sc);
@@ -220,6 +408,8 @@ static void test_post_handshake_refusals(void)
 static const latch_test cases[] = {
     TEST(test_policy_matrix),
     TEST(test_chain_by_ca_list),
+    TEST(test_cert_callback),
+    TEST(test_no_ca_list),
     TEST(test_post_handshake),
     TEST(test_post_handshake_refusals),
     {0},
