@@ -67,6 +67,10 @@ static inline void keep_nonzero(uint64_t x, size_t i, uint64_t *last, size_t *ba
 
 #define CT_BLOCK 256 /* bytes ORed together per masked select in the scan */
 #define CT_WORDS (CT_BLOCK / 8)
+#define CT_SEGMENT 64 /* blocks per segment: the masks of a segment fit on the stack */
+
+/* 16 bytes as two words: the compiler keeps these in vector registers (SSE2 on x86-64). */
+typedef uint64_t ct_v2 __attribute__((vector_size(16)));
 
 /* The last non-zero byte of a block of words, as 1 + its index, or 0. */
 static size_t last_in_block(const uint64_t *words)
@@ -90,33 +94,75 @@ static size_t last_in_block(const uint64_t *words)
     return (base - 1 + off) & (size_t)nonzero64(base);
 }
 
-/* The OR of a block's words: four independent accumulators, no copy. */
+/* The OR of a block's words. */
 static uint64_t block_or(const uint8_t *p)
 {
-    uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, x;
+    ct_v2 a0 = {0, 0}, a1 = {0, 0}, a2 = {0, 0}, a3 = {0, 0}, x;
 
-    for (size_t i = 0; i < CT_BLOCK; i += 32) {
+    for (size_t i = 0; i < CT_BLOCK; i += 64) {
         memcpy(&x, p + i, sizeof x);
         a0 |= x;
-        memcpy(&x, p + i + 8, sizeof x);
-        a1 |= x;
         memcpy(&x, p + i + 16, sizeof x);
+        a1 |= x;
+        memcpy(&x, p + i + 32, sizeof x);
         a2 |= x;
-        memcpy(&x, p + i + 24, sizeof x);
+        memcpy(&x, p + i + 48, sizeof x);
         a3 |= x;
     }
-    return a0 | a1 | a2 | a3;
+    a0 |= a1 | a2 | a3;
+    return a0[0] | a0[1];
 }
 
-/* acc |= the block's words & m (m all ones or all zeros). */
-static void gather_block(uint64_t *acc, const uint8_t *p, uint64_t m)
+/*
+ * One segment of nb whole blocks at p (nb <= CT_SEGMENT), numbered from
+ * first: if one holds a non-zero byte, *blk becomes 1 + the global index of
+ * the last such block and sel its words; else both stay. No branch and no
+ * address depends on the data: pass 1 ORs each block and keeps a mask per
+ * block (all ones for the last non-zero one); pass 2 reads every block
+ * again, 64 bytes at a time across all blocks into registers, keeping the
+ * words of the masked one.
+ */
+static void scan_segment(const uint8_t *p, size_t nb, size_t first, size_t *blk, uint64_t *sel)
 {
-    uint64_t x;
+    uint64_t masks[CT_SEGMENT], nz[CT_SEGMENT], later = 0, m;
+    size_t last = 0;
 
-    for (size_t i = 0; i < CT_WORDS; i++) {
-        memcpy(&x, p + 8 * i, sizeof x);
-        acc[i] |= x & m;
+    for (size_t b = 0; b < nb; b++) {
+        nz[b] = nonzero64(block_or(p + CT_BLOCK * b));
+        last = (last & ~(size_t)nz[b]) | ((first + b + 1) & (size_t)nz[b]);
     }
+    /* The last non-zero block: non-zero, and no non-zero block after it. */
+    for (size_t b = nb; b-- > 0;) {
+        masks[b] = nz[b] & ~later;
+        later |= nz[b];
+    }
+    for (size_t i = 0; i < CT_BLOCK; i += 64) {
+        ct_v2 a0 = {0, 0}, a1 = {0, 0}, a2 = {0, 0}, a3 = {0, 0}, x, mv;
+
+        for (size_t b = 0; b < nb; b++) {
+            const uint8_t *q = p + CT_BLOCK * b + i;
+
+            mv = (ct_v2){masks[b], masks[b]};
+            memcpy(&x, q, sizeof x);
+            a0 |= x & mv;
+            memcpy(&x, q + 16, sizeof x);
+            a1 |= x & mv;
+            memcpy(&x, q + 32, sizeof x);
+            a2 |= x & mv;
+            memcpy(&x, q + 48, sizeof x);
+            a3 |= x & mv;
+        }
+        /* Keep the segment's block only if it has one (later != 0). */
+        for (size_t k = 0; k < 2; k++) {
+            sel[i / 8 + k] = (sel[i / 8 + k] & ~later) | (a0[k] & later);
+            sel[i / 8 + 2 + k] = (sel[i / 8 + 2 + k] & ~later) | (a1[k] & later);
+            sel[i / 8 + 4 + k] = (sel[i / 8 + 4 + k] & ~later) | (a2[k] & later);
+            sel[i / 8 + 6 + k] = (sel[i / 8 + 6 + k] & ~later) | (a3[k] & later);
+        }
+    }
+    m = later;
+    *blk = (*blk & ~(size_t)m) | (last & (size_t)m);
+    latch_wipe(nz, sizeof nz);
 }
 
 size_t latch_ct_last_nonzero(const uint8_t *p, size_t n)
@@ -124,41 +170,29 @@ size_t latch_ct_last_nonzero(const uint8_t *p, size_t n)
     size_t nblocks = n / CT_BLOCK, tail = n % CT_BLOCK, blk = 0, res;
     uint64_t sel[CT_WORDS];
     uint8_t tb[CT_BLOCK];
-    uint64_t m;
 
     /*
-     * Pass 1, a block at a time with no branch on the data: remember 1 + the
-     * index of the last block holding a non-zero byte. The tail (n % block
-     * bytes) is a zero-padded block of its own.
+     * Segment by segment (the segmentation depends on n only), then the
+     * tail (n % block bytes) as a zero-padded block of its own: 1 + the
+     * index of the last block holding a non-zero byte, and that block's
+     * words, found without a branch or an address that depends on the
+     * data (the block index is as secret as the padding length). Every
+     * byte is read twice. Then the byte within the block.
      */
-    for (size_t b = 0; b < nblocks; b++) {
-        m = nonzero64(block_or(p + CT_BLOCK * b));
-        blk = (blk & ~(size_t)m) | ((b + 1) & (size_t)m);
+    memset(sel, 0, sizeof sel);
+    for (size_t b = 0; b < nblocks; b += CT_SEGMENT) {
+        size_t nb = nblocks - b < CT_SEGMENT ? nblocks - b : CT_SEGMENT;
+
+        scan_segment(p + CT_BLOCK * b, nb, b, &blk, sel);
     }
     memset(tb, 0, sizeof tb);
     if (tail > 0) { /* depends on n only */
         memcpy(tb, p + CT_BLOCK * nblocks, tail);
-        m = nonzero64(block_or(tb));
-        blk = (blk & ~(size_t)m) | ((nblocks + 1) & (size_t)m);
-    }
-    /*
-     * Pass 2: gather that block by masks from every block, so that no
-     * address depends on where the data ends (the block index is as secret
-     * as the padding length); then find the byte within it. This reads the
-     * record twice, where indexing the block directly would read it once:
-     * about half a microsecond per 16 KiB record, the price of not telling
-     * a cache observer the padding length to the nearest 256 bytes.
-     */
-    memset(sel, 0, sizeof sel);
-    for (size_t b = 0; b < nblocks; b++) {
-        gather_block(sel, p + CT_BLOCK * b, ~nonzero64((uint64_t)(blk ^ (b + 1))));
-    }
-    gather_block(sel, tb, ~nonzero64((uint64_t)(blk ^ (nblocks + 1))));
-    res = last_in_block(sel);
-    latch_wipe(sel, sizeof sel);
-    if (tail > 0) {
+        scan_segment(tb, 1, nblocks, &blk, sel);
         latch_wipe(tb, tail);
     }
+    res = last_in_block(sel);
+    latch_wipe(sel, sizeof sel);
     /* blk == 0: no non-zero byte at all (and res is 0 then too). */
     return (CT_BLOCK * (blk - 1) + res) & (size_t)nonzero64(blk) & (size_t)nonzero64(res);
 }

@@ -101,12 +101,45 @@ static void test_last_nonzero_blocks(void)
     }
 }
 
+/* Record-sized inputs, across the scan's 64-block segments (16 KiB) and its tail. */
+static void test_last_nonzero_long(void)
+{
+    static uint8_t b[40001];
+    static const size_t lens[] = {16383, 16384, 16385, 16640, 16641, 16897, 32768, 40000};
+
+    for (size_t l = 0; l < sizeof lens / sizeof lens[0]; l++) {
+        size_t n = lens[l];
+        const size_t at[] = {0, 1, 255, 256, 16383, 16384, 16385, 16639, 16640, n - 2, n - 1};
+
+        memset(b, 0, sizeof b);
+        b[n] = 0xEE;
+        CHECK_EQ(latch_ct_last_nonzero(b, n), 0);
+        for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+            if (at[i] >= n) {
+                continue;
+            }
+            memset(b, 0, n);
+            b[at[i]] = (uint8_t)(0x11 * (i + 1));
+            CHECK_EQ(latch_ct_last_nonzero(b, n), at[i] + 1);
+            /* Earlier non-zero bytes change nothing, also at a higher
+             * offset within their block than the last one has in its. */
+            b[0] = 1;
+            if (at[i] >= 256 && at[i] % 256 != 255) {
+                b[255] = 0x7F;
+                b[(at[i] / 256 - 1) * 256 + 255] = 0x3C;
+            }
+            CHECK_EQ(latch_ct_last_nonzero(b, n), at[i] + 1);
+        }
+    }
+}
+
 static const latch_test cases[] = {
     TEST(test_eq),
     TEST(test_masks),
     TEST(test_select),
     TEST(test_last_nonzero),
     TEST(test_last_nonzero_blocks),
+    TEST(test_last_nonzero_long),
     {0},
 };
 
