@@ -815,6 +815,7 @@ static void print_machine(void)
  *   p256   secp256r1 + ECDSA P-256 full handshakes
  *   bulk   16 KiB writes, client to server (--suite picks the suite)
  *   small  100-byte writes
+ *   resume TLS 1.3 resumed handshakes (psk_dhe_ke, X25519)
  * Each side's calls run inside side_client_* / side_server_* (run.c).
  */
 static int run_profile(void)
@@ -827,7 +828,7 @@ static int run_profile(void)
     char why[512];
     double ns[2] = {0, 0};
     unsigned rounds = 0;
-    void *ctx;
+    void *ctx, *session = NULL;
 
     if (strcmp(opt.profile, "bulk") == 0) {
         static const struct {
@@ -848,15 +849,21 @@ static int run_profile(void)
             bench_die("unknown TLS 1.3 suite %s", opt.suite);
         }
     }
+    sc.tickets = strcmp(opt.profile, "resume") == 0;
     ctx = st->ctx_new(&sc, &reason);
     if (ctx == NULL) {
         bench_die("%s cannot run %s: %s", st->name, sc.id, reason);
+    }
+    if (sc.tickets && !bench_probe(st, ctx, &sc, &session, why, sizeof why)) {
+        bench_die("%s cannot resume: %s", st->name, why);
     }
     do {
         bool ok;
 
         if (strcmp(opt.profile, "hs") == 0 || strcmp(opt.profile, "rsa") == 0 || strcmp(opt.profile, "p256") == 0) {
             ok = bench_handshakes(st, ctx, &sc, opt.batch, NULL, ns, why, sizeof why);
+        } else if (sc.tickets) {
+            ok = bench_handshakes(st, ctx, &sc, opt.batch, &session, ns, why, sizeof why);
         } else if (strcmp(opt.profile, "bulk") == 0) {
             ok = bench_transfer(st, ctx, &sc, 16384, 16, opt.batch, ns, why, sizeof why);
         } else if (strcmp(opt.profile, "small") == 0) {
@@ -869,6 +876,9 @@ static int run_profile(void)
         }
         rounds++;
     } while ((ns[0] + ns[1]) / 1e9 < opt.seconds);
+    if (session != NULL) {
+        st->session_free(session);
+    }
     st->ctx_free(ctx);
     printf("%s, %s: %u rounds, client/sender %.3f s, server/receiver %.3f s\n", st->name, opt.profile, rounds,
            ns[0] / 1e9, ns[1] / 1e9);
@@ -883,7 +893,8 @@ static void usage(void)
            "  --wall        time with CLOCK_MONOTONIC instead of the thread's CPU clock\n"
            "  --only LIST   comma-separated sections: hs, resume, tls12, bulk, small, mem, floor\n"
            "  --profile W [--stack latch|openssl] [--seconds S] [--batch N] [--suite NAME]\n"
-           "                run one workload (hs, rsa, p256, bulk, small) on one stack, in rounds of N\n"
+           "                run one workload (hs, rsa, p256, bulk, small,\n"
+           "                resume) on one stack, in rounds of N\n"
            "                handshakes or transfer batches (default 100), for at least S CPU seconds\n"
            "                (default 5; 0: one round), for perf or callgrind\n");
 }
