@@ -116,6 +116,7 @@ typedef struct bench_scenario {
     uint16_t sigalg;       /* what the server must sign with */
     bool tickets;          /* the server issues a session ticket (resumption scenarios) */
     bool release_buffers;  /* OpenSSL only: SSL_MODE_RELEASE_BUFFERS */
+    bool zero_copy_read;   /* latch only: read with latch_conn_read_view / read_consume, no copy out */
 } bench_scenario;
 
 /** What a handshake negotiated, for the sanity check before timing. */
@@ -151,6 +152,12 @@ typedef struct bench_stack {
     void (*free)(bench_ep *e);
     /** The last failure, for messages. */
     const char *(*error)(bench_ep *e);
+    /**
+     * Read up to cap bytes of application data in place, without copying them
+     * out (latch_conn_read_view): > 0, 0, -1 as read. NULL: the stack has no
+     * such call.
+     */
+    long (*read_in_place)(bench_ep *e, size_t cap);
 } bench_stack;
 
 extern const bench_stack bench_latch;

@@ -79,7 +79,7 @@ NOINLINE int side_server_step(pair *p);
 NOINLINE void side_client_close(pair *p);
 NOINLINE void side_server_close(pair *p);
 NOINLINE int side_client_send(pair *p, const uint8_t *data, size_t rec, unsigned n);
-NOINLINE size_t side_server_recv(pair *p, uint8_t *buf, size_t cap, size_t want, long *last);
+NOINLINE size_t side_server_recv(pair *p, uint8_t *buf, size_t cap, size_t want, bool in_place, long *last);
 
 void side_client_open(pair *p, void *session)
 {
@@ -129,13 +129,13 @@ int side_client_send(pair *p, const uint8_t *data, size_t rec, unsigned n)
 }
 
 /* Read until want bytes came (or nothing more waits); returns the count, *last the last read's result. */
-size_t side_server_recv(pair *p, uint8_t *buf, size_t cap, size_t want, long *last)
+size_t side_server_recv(pair *p, uint8_t *buf, size_t cap, size_t want, bool in_place, long *last)
 {
     size_t got = 0;
     long k = 0;
 
     ON(&p->sd[BENCH_SERVER], while (got < want) {
-        k = p->st->read(p->s, buf, cap);
+        k = in_place ? p->st->read_in_place(p->s, cap) : p->st->read(p->s, buf, cap);
         if (k <= 0) {
             break;
         }
@@ -306,7 +306,6 @@ bool bench_transfer(const bench_stack *st, void *ctx, const bench_scenario *sc, 
     pair p;
     bool ok;
 
-    (void)sc;
     if (rec > sizeof data) {
         return fail(why, cap, "record size too large");
     }
@@ -327,7 +326,7 @@ bool bench_transfer(const bench_stack *st, void *ctx, const bench_scenario *sc, 
             break;
         }
         /* ...then the server reads it all, 16 KiB at a time. */
-        got = side_server_recv(&p, buf, sizeof buf, want, &k);
+        got = side_server_recv(&p, buf, sizeof buf, want, sc->zero_copy_read && st->read_in_place != NULL, &k);
         if (got != want) {
             ok = fail(why, cap, "read %s: %s", k < 0 ? "failed" : "stalled", st->error(p.s));
         }

@@ -428,4 +428,5 @@ const bench_stack bench_openssl = {
     o_session_free,
     o_free,
     o_error,
+    NULL, /* SSL_read always copies */
 };

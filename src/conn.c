@@ -850,6 +850,18 @@ void latch_conn_output_done(latch_conn *c, size_t n)
 
 /* ---- Application data --------------------------------------------------------------- */
 
+/* What read_app and read_view return when no application data waits. */
+static latch_err nothing_to_read(const latch_conn *c)
+{
+    if (c->err != LATCH_OK) {
+        return c->err;
+    }
+    if (c->recv_close) {
+        return LATCH_ERR_CLOSE_NOTIFY;
+    }
+    return LATCH_ERR_WANT_READ;
+}
+
 latch_err latch_conn_read_app(latch_conn *c, uint8_t *buf, size_t cap, size_t *n)
 {
     size_t done = 0;
@@ -894,13 +906,62 @@ latch_err latch_conn_read_app(latch_conn *c, uint8_t *buf, size_t cap, size_t *n
     if (done > 0) {
         return LATCH_OK;
     }
-    if (c->err != LATCH_OK) {
-        return c->err;
+    return nothing_to_read(c);
+}
+
+latch_err latch_conn_read_view(latch_conn *c, const uint8_t **data, size_t *len)
+{
+    LATCH_ENSURE(data != NULL && len != NULL, LATCH_ERR_INVALID_ARGUMENT, "data and len must not be NULL");
+    *data = NULL;
+    *len = 0;
+    latch__err_clear();
+    LATCH_ENSURE(c != NULL, LATCH_ERR_INVALID_ARGUMENT, "bad arguments");
+    if (c->early_in_len > 0) {
+        *data = c->early_in + c->early_in_off;
+        *len = c->early_in_len;
+        return LATCH_OK;
     }
-    if (c->recv_close) {
-        return LATCH_ERR_CLOSE_NOTIFY;
+    if (c->app_len > 0) {
+        *data = c->in + c->app_off;
+        *len = c->app_len;
+        return LATCH_OK;
     }
-    return LATCH_ERR_WANT_READ;
+    return nothing_to_read(c);
+}
+
+latch_err latch_conn_read_consume(latch_conn *c, size_t n)
+{
+    latch_err e;
+
+    latch__err_clear();
+    LATCH_ENSURE(c != NULL, LATCH_ERR_INVALID_ARGUMENT, "bad arguments");
+    if (c->early_in_len > 0) {
+        LATCH_ENSURE(n <= c->early_in_len, LATCH_ERR_INVALID_ARGUMENT,
+                     "consuming more early data than latch_conn_read_view showed");
+        c->early_in_off += n;
+        c->early_in_len -= n;
+        if (c->early_in_len == 0) {
+            latch__free(c->alloc, c->early_in, c->early_in_cap);
+            c->early_in = NULL;
+            c->early_in_off = c->early_in_cap = 0;
+        }
+        return LATCH_OK;
+    }
+    LATCH_ENSURE(n <= c->app_len, LATCH_ERR_INVALID_ARGUMENT,
+                 "consuming more application data than latch_conn_read_view showed");
+    if (n == 0) {
+        return LATCH_OK;
+    }
+    c->app_off += n;
+    c->app_len -= n;
+    if (c->app_len == 0) {
+        e = process_in(c);
+        if (e != LATCH_OK) {
+            return latch__conn_fail(c, e);
+        }
+    }
+    release_idle(c);
+    return LATCH_OK;
 }
 
 latch_err latch_conn_write_app(latch_conn *c, const uint8_t *data, size_t len, size_t *used)

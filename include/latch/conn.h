@@ -210,6 +210,29 @@ LATCH_API void latch_conn_output_done(latch_conn *c, size_t n);
 LATCH_API LATCH_MUST_CHECK latch_err latch_conn_read_app(latch_conn *c, uint8_t *buf, size_t cap, size_t *n);
 
 /**
+ * \brief Zero-copy read: the decrypted application data that comes next,
+ * where it lies in the connection's buffer, instead of a copy.
+ *
+ * *data points at the next *len bytes (one record's worth at most; early
+ * data first). They stay valid and unchanged until the next call on c that
+ * is not latch_conn_read_view; latch_conn_read_consume then says how many
+ * the application has used. Reading the same bytes with latch_conn_read_app
+ * instead is fine: both take from the same place.
+ * \return LATCH_OK with *len > 0; otherwise what latch_conn_read_app would
+ * return (LATCH_ERR_WANT_READ, LATCH_ERR_CLOSE_NOTIFY, the connection's
+ * error), with *data NULL and *len 0.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_read_view(latch_conn *c, const uint8_t **data, size_t *len);
+
+/**
+ * \brief Mark the first n bytes of the latest latch_conn_read_view as used:
+ * the next view or read starts after them.
+ * \return LATCH_OK; LATCH_ERR_INVALID_ARGUMENT if n is more than that view
+ * held; or the connection's error (processing what follows can find one).
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_conn_read_consume(latch_conn *c, size_t n);
+
+/**
  * \brief Encrypt application data for the peer.
  * Takes as much as fits in the output buffer (at least one full record when
  * the output is empty) and reports it in *used.

@@ -2057,6 +2057,66 @@ static void test_read_across_records(void)
     pair_free(&p);
 }
 
+/* Zero-copy reads: the same bytes as read_app, in pieces, mixed with
+ * read_app, across records; consume refuses more than the view held; after
+ * the peer's close_notify, CLOSE_NOTIFY. */
+static void test_read_view(void)
+{
+    static uint8_t big[40000], got[40000], wire[60000];
+    pair p;
+    size_t n, len, fed = 0, total = 0, views = 0;
+    const uint8_t *d = NULL;
+
+    for (size_t i = 0; i < sizeof big; i++) {
+        big[i] = (uint8_t)(i * 13 + i / 253);
+    }
+    pair_new(&p, 0);
+    REQUIRE_OK(handshake_in_pieces(&p, 1 << 20, false, 1 << 20));
+    CHECK_ERR(latch_conn_read_view(p.c, &d, &n), LATCH_ERR_WANT_READ);
+    CHECK(d == NULL && n == 0);
+    len = write_all(p.s, big, sizeof big, 1000, wire, sizeof wire);
+    while (total < sizeof big) {
+        size_t used = 0;
+        latch_err e = latch_conn_read_view(p.c, &d, &n);
+
+        if (e == LATCH_ERR_WANT_READ) {
+            REQUIRE(fed < len);
+            REQUIRE_OK(latch_conn_feed(p.c, wire + fed, len - fed, &used));
+            fed += used;
+            continue;
+        }
+        REQUIRE_OK(e);
+        REQUIRE(d != NULL && n > 0 && n <= sizeof big - total);
+        CHECK_ERR(latch_conn_read_consume(p.c, n + 1), LATCH_ERR_INVALID_ARGUMENT);
+        if (views % 3 == 1) {
+            /* Half through the view, half through read_app. */
+            size_t half = n / 2, m = 0;
+
+            memcpy(got + total, d, half);
+            REQUIRE_OK(latch_conn_read_consume(p.c, half));
+            REQUIRE_OK(latch_conn_read_app(p.c, got + total + half, n - half, &m));
+            REQUIRE(m == n - half);
+        } else {
+            memcpy(got + total, d, n);
+            REQUIRE_OK(latch_conn_read_consume(p.c, n));
+        }
+        total += n;
+        views++;
+    }
+    CHECK(views > 3);
+    CHECK_EQ(fed, len);
+    CHECK_MEM(got, sizeof got, big, sizeof big);
+    CHECK_ERR(latch_conn_read_view(p.c, &d, &n), LATCH_ERR_WANT_READ);
+    CHECK_OK(latch_conn_read_consume(p.c, 0));
+    CHECK_ERR(latch_conn_read_consume(p.c, 1), LATCH_ERR_INVALID_ARGUMENT);
+    /* The peer closes: the view says so. */
+    REQUIRE_OK(latch_conn_close(p.s));
+    (void)move(p.s, p.c, 1 << 20, false, 1 << 20);
+    CHECK_ERR(latch_conn_read_view(p.c, &d, &n), LATCH_ERR_CLOSE_NOTIFY);
+    CHECK_ERR(latch_conn_read_view(NULL, &d, &n), LATCH_ERR_INVALID_ARGUMENT);
+    pair_free(&p);
+}
+
 /* feed stops when application data waits, and takes the rest once it is read. */
 static void test_feed_stops_for_app_data(void)
 {
@@ -2209,6 +2269,7 @@ static const latch_test cases[] = {
     TEST(test_zero_copy_input),
     TEST(test_state_flags),
     TEST(test_read_across_records),
+    TEST(test_read_view),
     TEST(test_feed_stops_for_app_data),
     TEST(test_write_when_output_full),
     TEST(test_backpressure),
