@@ -69,8 +69,16 @@ static inline void keep_nonzero(uint64_t x, size_t i, uint64_t *last, size_t *ba
 #define CT_WORDS (CT_BLOCK / 8)
 #define CT_SEGMENT 64 /* blocks per segment: the masks of a segment fit on the stack */
 
-/* 16 bytes as two words: the compiler keeps these in vector registers (SSE2 on x86-64). */
-typedef uint64_t ct_v2 __attribute__((vector_size(16)));
+/* 32 bytes as four words: one AVX2 register, or two SSE2 ones (the compiler splits them). */
+typedef uint64_t ct_v4 __attribute__((vector_size(32)));
+
+/* On x86-64 the scan is built twice, for AVX2 and the baseline, and the
+ * loader picks one by the CPU (an ifunc): never by the data. */
+#if defined(__x86_64__) && defined(__gnu_linux__)
+#define CT_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CT_CLONES
+#endif
 
 /* The last non-zero byte of a block of words, as 1 + its index, or 0. */
 static size_t last_in_block(const uint64_t *words)
@@ -95,22 +103,22 @@ static size_t last_in_block(const uint64_t *words)
 }
 
 /* The OR of a block's words. */
-static uint64_t block_or(const uint8_t *p)
+static inline uint64_t block_or(const uint8_t *p)
 {
-    ct_v2 a0 = {0, 0}, a1 = {0, 0}, a2 = {0, 0}, a3 = {0, 0}, x;
+    ct_v4 a0 = {0, 0, 0, 0}, a1 = {0, 0, 0, 0}, a2 = {0, 0, 0, 0}, a3 = {0, 0, 0, 0}, x;
 
-    for (size_t i = 0; i < CT_BLOCK; i += 64) {
+    for (size_t i = 0; i < CT_BLOCK; i += 128) {
         memcpy(&x, p + i, sizeof x);
         a0 |= x;
-        memcpy(&x, p + i + 16, sizeof x);
-        a1 |= x;
         memcpy(&x, p + i + 32, sizeof x);
+        a1 |= x;
+        memcpy(&x, p + i + 64, sizeof x);
         a2 |= x;
-        memcpy(&x, p + i + 48, sizeof x);
+        memcpy(&x, p + i + 96, sizeof x);
         a3 |= x;
     }
     a0 |= a1 | a2 | a3;
-    return a0[0] | a0[1];
+    return a0[0] | a0[1] | a0[2] | a0[3];
 }
 
 /*
@@ -119,10 +127,11 @@ static uint64_t block_or(const uint8_t *p)
  * the last such block and sel its words; else both stay. No branch and no
  * address depends on the data: pass 1 ORs each block and keeps a mask per
  * block (all ones for the last non-zero one); pass 2 reads every block
- * again, 64 bytes at a time across all blocks into registers, keeping the
- * words of the masked one.
+ * again, 128 bytes at a time across all blocks into registers, keeping the
+ * words of the masked one. Built twice, for AVX2 and for the baseline, and
+ * chosen once at load time by the CPU (not by the data).
  */
-static void scan_segment(const uint8_t *p, size_t nb, size_t first, size_t *blk, uint64_t *sel)
+CT_CLONES static void scan_segment(const uint8_t *p, size_t nb, size_t first, size_t *blk, uint64_t *sel)
 {
     uint64_t masks[CT_SEGMENT], nz[CT_SEGMENT], later = 0, m;
     size_t last = 0;
@@ -136,28 +145,28 @@ static void scan_segment(const uint8_t *p, size_t nb, size_t first, size_t *blk,
         masks[b] = nz[b] & ~later;
         later |= nz[b];
     }
-    for (size_t i = 0; i < CT_BLOCK; i += 64) {
-        ct_v2 a0 = {0, 0}, a1 = {0, 0}, a2 = {0, 0}, a3 = {0, 0}, x, mv;
+    for (size_t i = 0; i < CT_BLOCK; i += 128) {
+        ct_v4 a0 = {0, 0, 0, 0}, a1 = {0, 0, 0, 0}, a2 = {0, 0, 0, 0}, a3 = {0, 0, 0, 0}, x, mv;
 
         for (size_t b = 0; b < nb; b++) {
             const uint8_t *q = p + CT_BLOCK * b + i;
 
-            mv = (ct_v2){masks[b], masks[b]};
+            mv = (ct_v4){masks[b], masks[b], masks[b], masks[b]};
             memcpy(&x, q, sizeof x);
             a0 |= x & mv;
-            memcpy(&x, q + 16, sizeof x);
-            a1 |= x & mv;
             memcpy(&x, q + 32, sizeof x);
+            a1 |= x & mv;
+            memcpy(&x, q + 64, sizeof x);
             a2 |= x & mv;
-            memcpy(&x, q + 48, sizeof x);
+            memcpy(&x, q + 96, sizeof x);
             a3 |= x & mv;
         }
         /* Keep the segment's block only if it has one (later != 0). */
-        for (size_t k = 0; k < 2; k++) {
+        for (size_t k = 0; k < 4; k++) {
             sel[i / 8 + k] = (sel[i / 8 + k] & ~later) | (a0[k] & later);
-            sel[i / 8 + 2 + k] = (sel[i / 8 + 2 + k] & ~later) | (a1[k] & later);
-            sel[i / 8 + 4 + k] = (sel[i / 8 + 4 + k] & ~later) | (a2[k] & later);
-            sel[i / 8 + 6 + k] = (sel[i / 8 + 6 + k] & ~later) | (a3[k] & later);
+            sel[i / 8 + 4 + k] = (sel[i / 8 + 4 + k] & ~later) | (a1[k] & later);
+            sel[i / 8 + 8 + k] = (sel[i / 8 + 8 + k] & ~later) | (a2[k] & later);
+            sel[i / 8 + 12 + k] = (sel[i / 8 + 12 + k] & ~later) | (a3[k] & later);
         }
     }
     m = later;
