@@ -93,7 +93,7 @@ static bool issued_by_listed(const latch_chain *ch, latch_rd cas)
     return n > 0 && latch_chain_issued_by_any(ch, dns, n);
 }
 
-/* The application's choice (cfg->client_cert_cb) among the chains; usable[i] and schemes[i] per chain. */
+/* The application's choice (cfg->client_cert_cb) among the chains; usable[i]: chain i can answer. */
 static latch_err app_choice(latch_conn *c, latch_u16s sigalgs, latch_rd cas, bool tls13, bool pha,
                             const bool *usable, int suggested, int *pick)
 {
