@@ -72,9 +72,9 @@ static inline void keep_nonzero(uint64_t x, size_t i, uint64_t *last, size_t *ba
 /* 32 bytes as four words: one AVX2 register, or two SSE2 ones (the compiler splits them). */
 typedef uint64_t ct_v4 __attribute__((vector_size(32)));
 
-/* On x86-64 the scan is built twice, for AVX2 and the baseline, and the
- * loader picks one by the CPU (an ifunc): never by the data. */
-#if defined(__x86_64__) && defined(__gnu_linux__)
+/* On x86-64 with glibc (ifuncs) the scan is built twice, for AVX2 and the
+ * baseline, and the loader picks one by the CPU: never by the data. */
+#if defined(__x86_64__) && defined(__GLIBC__)
 #define CT_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define CT_CLONES
@@ -172,6 +172,7 @@ CT_CLONES static void scan_segment(const uint8_t *p, size_t nb, size_t first, si
     m = later;
     *blk = (*blk & ~(size_t)m) | (last & (size_t)m);
     latch_wipe(nz, sizeof nz);
+    latch_wipe(masks, sizeof masks); /* which block held the last byte: as secret as the padding */
 }
 
 size_t latch_ct_last_nonzero(const uint8_t *p, size_t n)
