@@ -15,14 +15,17 @@ static pthread_once_t algs_once = PTHREAD_ONCE_INIT;
 
 static void fetch_all(void)
 {
+    static const uint8_t x25519_u9[32] = {9}; /* RFC 7748 §4.1: the base point's u, little-endian */
+
     algs.aes128gcm = EVP_CIPHER_fetch(NULL, "AES-128-GCM", NULL);
     algs.aes256gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
     algs.chacha20poly1305 = EVP_CIPHER_fetch(NULL, "ChaCha20-Poly1305", NULL);
     algs.sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
     algs.sha384 = EVP_MD_fetch(NULL, "SHA384", NULL);
     algs.sha512 = EVP_MD_fetch(NULL, "SHA512", NULL);
+    algs.x25519_base = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, x25519_u9, sizeof x25519_u9);
     algs_ok = algs.aes128gcm != NULL && algs.aes256gcm != NULL && algs.chacha20poly1305 != NULL &&
-              algs.sha256 != NULL && algs.sha384 != NULL && algs.sha512 != NULL;
+              algs.sha256 != NULL && algs.sha384 != NULL && algs.sha512 != NULL && algs.x25519_base != NULL;
 }
 
 const latch_ossl_algs *latch__ossl_algs(void)

@@ -17,6 +17,7 @@ typedef struct latch_ossl_algs {
     EVP_MD *sha256;
     EVP_MD *sha384;
     EVP_MD *sha512;
+    EVP_PKEY *x25519_base; /* the X25519 base point, u = 9, as a public key (kx.c) */
 } latch_ossl_algs;
 
 /** The fetched algorithms, or NULL if one is missing. Thread-safe. */
