@@ -190,11 +190,11 @@ latch_config *fz_config(bool server, unsigned variant)
              * on demand would come from whichever input sealed first). The
              * clock never moves, so the key never rotates. */
             static const uint8_t name[LATCH_TICKET_NAME_LEN] = "latch fuzz tkt";
+            uint8_t key[32];
 
-            memcpy(cfg->ticket_keys.cur.name, name, sizeof name);
-            memset(cfg->ticket_keys.cur.key, 0x7C, sizeof cfg->ticket_keys.cur.key);
-            cfg->ticket_keys.cur.created = FZ_NOW;
-            cfg->ticket_keys.cur.set = true;
+            memset(key, 0x7C, sizeof key);
+            must(latch_ticket_keys_set(&cfg->ticket_keys, cfg->prov, name, key, FZ_NOW),
+                 "ticket key");
         }
     } else {
         if (variant & FZ_C_ALPN) {

@@ -8,7 +8,10 @@
  *
  * Keys rotate: a new key every `rotate` seconds; tickets sealed under the
  * previous key still open, older ones do not. Keys live in the config, are
- * shared by its connections (under a mutex) and are wiped with it.
+ * shared by its connections (under a mutex) and are wiped with it. Each key
+ * keeps a sealing and an opening AEAD context, keyed once when the key is
+ * made and used only under the mutex: keying an AES-256-GCM context for
+ * every ticket cost about 2% of a resumed handshake.
  */
 #ifndef LATCH_HS_TICKET_H
 #define LATCH_HS_TICKET_H
@@ -26,6 +29,8 @@ typedef struct latch_ticket_key {
     uint8_t key[32];
     int64_t created;
     bool set;
+    const latch_aead_alg *aead; /* made seal and open */
+    latch_aead_ctx *seal, *open;
 } latch_ticket_key;
 
 typedef struct latch_ticket_keys {
@@ -36,6 +41,13 @@ typedef struct latch_ticket_keys {
 
 LATCH_MUST_CHECK latch_err latch_ticket_keys_init(latch_ticket_keys *k, uint32_t rotate);
 void latch_ticket_keys_cleanup(latch_ticket_keys *k);
+
+/**
+ * Make name/key (16 and 32 bytes) the current key, as if made at `now`, and
+ * forget the others: for a fixed key (the fuzzers use one).
+ */
+LATCH_MUST_CHECK latch_err latch_ticket_keys_set(latch_ticket_keys *k, const latch_provider *prov,
+                                                 const uint8_t *name, const uint8_t *key, int64_t now);
 
 /** Seal s (without its ticket field) into out[0..cap), rotating keys as needed. */
 LATCH_MUST_CHECK latch_err latch_ticket_seal(const latch_provider *prov, latch_ticket_keys *k, int64_t now,

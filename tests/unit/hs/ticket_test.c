@@ -48,6 +48,10 @@ static void test_seal_open(void)
     }
     CHECK_ERR(latch_ticket_open(p, &k, tk, n - 1, &t), LATCH_ERR_BAD_PSK);
     CHECK_ERR(latch_ticket_open(p, &k, tk, 10, &t), LATCH_ERR_BAD_PSK);
+    /* The key's contexts outlive those failures: both tickets still open. */
+    REQUIRE_OK(latch_ticket_open(p, &k, tk, n, &t));
+    CHECK_MEM(t.secret.b, t.secret.len, s.secret.b, 48);
+    CHECK_OK(latch_ticket_open(p, &k, tk2, n2, &t));
     latch_ticket_keys_cleanup(&k);
 }
 
@@ -75,7 +79,34 @@ static void test_rotation(void)
     latch_ticket_keys_cleanup(&other);
 }
 
+/* A key set by hand: two key stores holding the same key open each other's
+ * tickets, and setting it drops the keys before it. */
+static void test_fixed_key(void)
+{
+    const latch_provider *p = latch_provider_openssl();
+    static const uint8_t name[LATCH_TICKET_NAME_LEN] = "fixed ticket key";
+    uint8_t key[32], tk[LATCH_TICKET_MAX], tk2[LATCH_TICKET_MAX];
+    latch_ticket_keys a, b;
+    latch_session s = sample(), t;
+    size_t n, n2;
+
+    memset(key, 0x5A, sizeof key);
+    REQUIRE_OK(latch_ticket_keys_init(&a, 100));
+    REQUIRE_OK(latch_ticket_keys_init(&b, 100));
+    REQUIRE_OK(latch_ticket_seal(p, &a, 1000, &s, tk2, sizeof tk2, &n2)); /* under a random key */
+    REQUIRE_OK(latch_ticket_keys_set(&a, p, name, key, 1000));
+    REQUIRE_OK(latch_ticket_keys_set(&b, p, name, key, 1000));
+    CHECK_ERR(latch_ticket_open(p, &a, tk2, n2, &t), LATCH_ERR_BAD_PSK); /* that key is gone */
+    REQUIRE_OK(latch_ticket_seal(p, &a, 1010, &s, tk, sizeof tk, &n));
+    CHECK_MEM(tk, LATCH_TICKET_NAME_LEN, name, sizeof name);
+    REQUIRE_OK(latch_ticket_open(p, &b, tk, n, &t));
+    CHECK_MEM(t.secret.b, t.secret.len, s.secret.b, 48);
+    latch_ticket_keys_cleanup(&a);
+    latch_ticket_keys_cleanup(&b);
+}
+
 static const latch_test cases[] = {
+    TEST(test_fixed_key),
     TEST(test_seal_open),
     TEST(test_rotation),
     {0},
