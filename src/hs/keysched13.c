@@ -57,11 +57,10 @@ const char *latch_ks13_label_str(latch_ks13_label label)
 
 /* The shared core of HKDF-Expand-Label, over a label given as bytes (the
  * exporter's label comes from the application and need not be a C string). */
-static latch_err expand_label(const latch_hash_alg *h, const uint8_t *secret, size_t secret_len,
-                              const uint8_t *label, size_t label_len, const uint8_t *ctx, size_t ctx_len,
-                              uint8_t *out, size_t out_len)
+/* HkdfLabel (RFC 8446 §7.1) for label and context, into info[HKDF_LABEL_MAX]. */
+static latch_err hkdf_label(const latch_hash_alg *h, const uint8_t *label, size_t label_len, const uint8_t *ctx,
+                            size_t ctx_len, size_t out_len, uint8_t *info, size_t *info_len)
 {
-    uint8_t info[HKDF_LABEL_MAX];
     latch_wr w;
 
     /* RFC 8446 §7.1: opaque label<7..255> = "tls13 " + Label. */
@@ -75,7 +74,7 @@ static latch_err expand_label(const latch_hash_alg *h, const uint8_t *secret, si
     LATCH_ENSURE(out_len <= 255u * h->digest_len, LATCH_ERR_INVALID_ARGUMENT,
                  "HKDF-Expand-Label output longer than 255 * Hash.length");
 
-    latch_wr_init(&w, info, sizeof info);
+    latch_wr_init(&w, info, HKDF_LABEL_MAX);
     latch_wr_u16(&w, (uint16_t)out_len);
     latch_wr_open(&w, 1);
     latch_wr_bytes(&w, (const uint8_t *)TLS13_PREFIX, TLS13_PREFIX_LEN);
@@ -85,8 +84,30 @@ static latch_err expand_label(const latch_hash_alg *h, const uint8_t *secret, si
     latch_wr_bytes(&w, ctx, ctx_len);
     latch_wr_close(&w, 0, CONTEXT_MAX);
     LATCH_TRY(latch_wr_finish(&w));
+    *info_len = latch_wr_len(&w);
+    return LATCH_OK;
+}
 
-    return latch_hkdf_expand(h, secret, secret_len, info, latch_wr_len(&w), out, out_len);
+/* HKDF-Expand-Label with the secret already keyed into an HMAC. */
+static latch_err expand_label_keyed(const latch_hmac *keyed, const uint8_t *label, size_t label_len,
+                                    const uint8_t *ctx, size_t ctx_len, uint8_t *out, size_t out_len)
+{
+    uint8_t info[HKDF_LABEL_MAX];
+    size_t info_len;
+
+    LATCH_TRY(hkdf_label(keyed->hash, label, label_len, ctx, ctx_len, out_len, info, &info_len));
+    return latch_hkdf_expand_keyed(keyed, info, info_len, out, out_len);
+}
+
+static latch_err expand_label(const latch_hash_alg *h, const uint8_t *secret, size_t secret_len,
+                              const uint8_t *label, size_t label_len, const uint8_t *ctx, size_t ctx_len,
+                              uint8_t *out, size_t out_len)
+{
+    uint8_t info[HKDF_LABEL_MAX];
+    size_t info_len;
+
+    LATCH_TRY(hkdf_label(h, label, label_len, ctx, ctx_len, out_len, info, &info_len));
+    return latch_hkdf_expand(h, secret, secret_len, info, info_len, out, out_len);
 }
 
 latch_err latch_hkdf_expand_label(const latch_hash_alg *h, const uint8_t *secret, size_t secret_len,
@@ -107,14 +128,19 @@ static void empty_hash(const latch_hash_alg *h, uint8_t *out)
     h->final(&c, out);
 }
 
-/* Derive-Secret(Secret, Label, Messages) = HKDF-Expand-Label(Secret, Label, th, Hash.length). */
-static latch_err derive_secret(const latch_hash_alg *h, const latch_secret *secret, const uint8_t *label,
-                               size_t label_len, const uint8_t *th, latch_secret *out)
+/* Derive-Secret(Secret, Label, Messages) = HKDF-Expand-Label(Secret, Label, th, Hash.length); through
+ * keyed, an HMAC keyed with the secret, if not NULL. */
+static latch_err derive_secret(const latch_hash_alg *h, const latch_secret *secret, const latch_hmac *keyed,
+                               const uint8_t *label, size_t label_len, const uint8_t *th, latch_secret *out)
 {
     latch_err e;
 
     latch_secret_wipe(out);
-    e = expand_label(h, secret->b, secret->len, label, label_len, th, h->digest_len, out->b, h->digest_len);
+    if (keyed != NULL) {
+        e = expand_label_keyed(keyed, label, label_len, th, h->digest_len, out->b, h->digest_len);
+    } else {
+        e = expand_label(h, secret->b, secret->len, label, label_len, th, h->digest_len, out->b, h->digest_len);
+    }
     if (e != LATCH_OK) {
         latch_secret_wipe(out);
         return e;
@@ -123,9 +149,23 @@ static latch_err derive_secret(const latch_hash_alg *h, const latch_secret *secr
     return LATCH_OK;
 }
 
+/* The stage secret changed: forget the HMAC keyed with the old one. */
+static void unkey(latch_ks13 *ks)
+{
+    latch_hmac_wipe(&ks->keyed);
+    ks->has_keyed = false;
+}
+
+/* The HMAC keyed with the stage secret, if there is one. */
+static const latch_hmac *stage_keyed(const latch_ks13 *ks)
+{
+    return ks->has_keyed ? &ks->keyed : NULL;
+}
+
 void latch_ks13_init(latch_ks13 *ks, const latch_hash_alg *hash)
 {
     latch_secret_wipe(&ks->secret);
+    unkey(ks);
     ks->hash = hash;
     ks->stage = LATCH_KS13_NONE;
     ks->zero_psk = false;
@@ -147,6 +187,13 @@ static void extract_into(latch_ks13 *ks, const uint8_t *salt, size_t salt_len, c
     latch_hkdf_extract(ks->hash, salt, salt_len, ikm, ikm_len, prk);
     latch_secret_set(&ks->secret, prk, ks->hash->digest_len);
     latch_wipe(prk, sizeof prk);
+    /* The Handshake Secret is expanded three times, the Master Secret four: key an HMAC once for them. The
+     * Early Secret is expanded once or twice (a binder key or the next salt; 0-RTT secrets), not worth it. */
+    unkey(ks);
+    if (next != LATCH_KS13_EARLY) {
+        latch_hmac_init(&ks->keyed, ks->hash, ks->secret.b, ks->secret.len);
+        ks->has_keyed = true;
+    }
     ks->stage = next;
 }
 
@@ -208,7 +255,8 @@ static latch_err advance(latch_ks13 *ks, uint8_t from, const uint8_t *ikm, size_
         latch_secret_set(&salt, z->derived, z->len);
     } else {
         empty_hash(ks->hash, eh);
-        e = derive_secret(ks->hash, &ks->secret, (const uint8_t *)derived, sizeof derived - 1, eh, &salt);
+        e = derive_secret(ks->hash, &ks->secret, stage_keyed(ks), (const uint8_t *)derived, sizeof derived - 1, eh,
+                          &salt);
         if (e != LATCH_OK) {
             return e;
         }
@@ -229,6 +277,7 @@ latch_err latch_ks13_early(latch_ks13 *ks, const uint8_t *psk, size_t psk_len)
     LATCH_ENSURE(psk != NULL || psk_len == 0, LATCH_ERR_INVALID_ARGUMENT, "key schedule: NULL PSK with a length");
     ks->zero_psk = psk == NULL && zero_psk_for(ks->hash) != NULL;
     if (ks->zero_psk) {
+        unkey(ks);
         latch_secret_set(&ks->secret, zero_psk_for(ks->hash)->early, ks->hash->digest_len);
         ks->stage = LATCH_KS13_EARLY;
         return LATCH_OK;
@@ -269,7 +318,8 @@ latch_err latch_ks13_derive(const latch_ks13 *ks, latch_ks13_label label, const 
     } else {
         LATCH_ENSURE(th != NULL, LATCH_ERR_INTERNAL, "key schedule: Derive-Secret needs a transcript hash");
     }
-    LATCH_TRY(derive_secret(ks->hash, &ks->secret, (const uint8_t *)row->text, strlen(row->text), th, out));
+    LATCH_TRY(derive_secret(ks->hash, &ks->secret, stage_keyed(ks), (const uint8_t *)row->text, strlen(row->text),
+                            th, out));
     return LATCH_OK;
 }
 
@@ -292,10 +342,14 @@ latch_err latch_ks13_traffic_keys(const latch_hash_alg *h, const latch_aead_alg 
     } else {
         /* RFC 8446 §7.3: [sender]_write_key = HKDF-Expand-Label(Secret, "key", "", key_length),
          * [sender]_write_iv = HKDF-Expand-Label(Secret, "iv", "", iv_length). */
-        e = latch_hkdf_expand_label(h, traffic->b, traffic->len, "key", NULL, 0, key, key_len);
+        latch_hmac keyed;
+
+        latch_hmac_init(&keyed, h, traffic->b, traffic->len);
+        e = expand_label_keyed(&keyed, (const uint8_t *)"key", 3, NULL, 0, key, key_len);
         if (e == LATCH_OK) {
-            e = latch_hkdf_expand_label(h, traffic->b, traffic->len, "iv", NULL, 0, iv, LATCH_AEAD_NONCE_LEN);
+            e = expand_label_keyed(&keyed, (const uint8_t *)"iv", 2, NULL, 0, iv, LATCH_AEAD_NONCE_LEN);
         }
+        latch_hmac_wipe(&keyed);
     }
     if (e != LATCH_OK) {
         latch_wipe(key, key_len);
@@ -389,7 +443,7 @@ latch_err latch_ks13_export(const latch_hash_alg *h, const latch_secret *exporte
     /* RFC 8446 §7.5: TLS-Exporter(label, context_value, key_length) =
      *     HKDF-Expand-Label(Derive-Secret(Secret, label, ""), "exporter", Hash(context_value), key_length). */
     empty_hash(h, eh);
-    e = derive_secret(h, exporter_master, label, label_len, eh, &derived);
+    e = derive_secret(h, exporter_master, NULL, label, label_len, eh, &derived);
     if (e != LATCH_OK) {
         return e;
     }
@@ -407,5 +461,6 @@ latch_err latch_ks13_export(const latch_hash_alg *h, const latch_secret *exporte
 void latch_ks13_wipe(latch_ks13 *ks)
 {
     latch_secret_wipe(&ks->secret);
+    unkey(ks);
     ks->stage = LATCH_KS13_NONE;
 }

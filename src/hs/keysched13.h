@@ -32,6 +32,7 @@
 #define LATCH_HS_KEYSCHED13_H
 
 #include "core/wipe.h"
+#include "provider/hkdf.h"
 
 #include <latch/provider.h>
 #include <stdbool.h>
@@ -68,8 +69,11 @@ typedef enum latch_ks13_label {
 typedef struct latch_ks13 {
     const latch_hash_alg *hash; /* the cipher suite's hash */
     latch_secret secret;        /* the current stage secret (hash->digest_len bytes) */
+    latch_hmac keyed;           /* an HMAC keyed with secret, when has_keyed: each stage secret
+                                 * is expanded 2 to 4 times, and its pads are hashed once */
     uint8_t stage;              /* a latch_ks13_stage */
     bool zero_psk;              /* no PSK: the Early Secret is a known constant */
+    bool has_keyed;
 } latch_ks13;
 
 /** The label's text without "tls13 ", e.g. "c hs traffic"; "?" if out of range. */

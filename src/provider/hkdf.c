@@ -78,22 +78,21 @@ void latch_hkdf_extract(const latch_hash_alg *hash, const uint8_t *salt, size_t 
     latch_hmac_oneshot(hash, salt, salt_len, ikm, ikm_len, prk);
 }
 
-latch_err latch_hkdf_expand(const latch_hash_alg *hash, const uint8_t *prk, size_t prk_len, const uint8_t *info,
-                            size_t info_len, uint8_t *out, size_t len)
+latch_err latch_hkdf_expand_keyed(const latch_hmac *keyed, const uint8_t *info, size_t info_len, uint8_t *out,
+                                  size_t len)
 {
-    latch_hmac keyed, h;
+    latch_hmac h;
     uint8_t t[LATCH_HASH_MAX_LEN];
-    size_t dl = hash->digest_len, done = 0, tlen = 0;
+    size_t dl = keyed->hash->digest_len, done = 0, tlen = 0;
     uint8_t counter = 1;
 
     if (len > 255 * dl) {
         return LATCH_ERR_INVALID_ARGUMENT;
     }
-    latch_hmac_init(&keyed, hash, prk, prk_len);
     while (done < len) {
         size_t take;
 
-        h = keyed;
+        h = *keyed;
         latch_hmac_update(&h, t, tlen);
         latch_hmac_update(&h, info, info_len);
         latch_hmac_update(&h, &counter, 1);
@@ -104,7 +103,21 @@ latch_err latch_hkdf_expand(const latch_hash_alg *hash, const uint8_t *prk, size
         done += take;
         counter++;
     }
-    latch_hmac_wipe(&keyed);
     latch_wipe(t, sizeof t);
     return LATCH_OK;
+}
+
+latch_err latch_hkdf_expand(const latch_hash_alg *hash, const uint8_t *prk, size_t prk_len, const uint8_t *info,
+                            size_t info_len, uint8_t *out, size_t len)
+{
+    latch_hmac keyed;
+    latch_err e;
+
+    if (len > 255 * (size_t)hash->digest_len) {
+        return LATCH_ERR_INVALID_ARGUMENT;
+    }
+    latch_hmac_init(&keyed, hash, prk, prk_len);
+    e = latch_hkdf_expand_keyed(&keyed, info, info_len, out, len);
+    latch_hmac_wipe(&keyed);
+    return e;
 }

@@ -38,4 +38,13 @@ void latch_hkdf_extract(const latch_hash_alg *hash, const uint8_t *salt, size_t 
 LATCH_MUST_CHECK latch_err latch_hkdf_expand(const latch_hash_alg *hash, const uint8_t *prk, size_t prk_len,
                                              const uint8_t *info, size_t info_len, uint8_t *out, size_t len);
 
+/**
+ * HKDF-Expand with the PRK already keyed into an HMAC (latch_hmac_init with
+ * the PRK as key), for several expansions of one PRK: each saves hashing
+ * the two pads. keyed is not changed. Same limit and errors as
+ * latch_hkdf_expand.
+ */
+LATCH_MUST_CHECK latch_err latch_hkdf_expand_keyed(const latch_hmac *keyed, const uint8_t *info, size_t info_len,
+                                                   uint8_t *out, size_t len);
+
 #endif
