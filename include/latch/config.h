@@ -287,9 +287,12 @@ typedef enum latch_session_store {
 } latch_session_store;
 
 /**
- * \brief Server: how many NewSessionTickets to send after each TLS 1.3
+ * \brief Server: how many NewSessionTickets to send after each full TLS 1.3
  * handshake (default 2, 0 for none) and how long they are valid (seconds,
- * default 7200, at most 604800 as RFC 8446 §4.6.1 allows). Ticket keys
+ * default 7200, at most 604800 as RFC 8446 §4.6.1 allows). After a
+ * resumption at most one is sent, replacing the ticket the client just used
+ * (as OpenSSL does): clients that use each ticket once (RFC 8446 §C.4) keep
+ * as many as they had. Ticket keys
  * rotate every `lifetime` seconds; a ticket opens under the current or the
  * previous key.
  */

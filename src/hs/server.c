@@ -779,7 +779,10 @@ static latch_err server_fin(latch_conn *c, const latch_hs_msg *m, uint8_t *next)
         LATCH_TRY(latch__pha_save(c));
     }
     if (c->cfg->store != LATCH_SESSIONS_OFF && c->cfg->client_auth == LATCH_CLIENT_AUTH_NONE) {
-        for (unsigned i = 0; i < c->cfg->tickets; i++) {
+        /* After a resumption, one ticket replaces the one the client used (see latch_config_set_tickets). */
+        unsigned n = c->resumed && c->cfg->tickets > 1 ? 1 : c->cfg->tickets;
+
+        for (unsigned i = 0; i < n; i++) {
             LATCH_TRY(send_ticket(c, (uint8_t)i));
         }
         LATCH_TRY(latch__hs_flush(c));

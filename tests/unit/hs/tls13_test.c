@@ -71,6 +71,45 @@ static void test_resume_psk_dhe(void)
     latch_config_free(sc);
 }
 
+/* Counts the NewSessionTickets a client receives. */
+static void count_tickets(void *user, const latch_conn *c, const latch_trace_event *ev)
+{
+    (void)c;
+    if (ev->kind == LATCH_TRACE_HANDSHAKE && !ev->sent && ev->hs_type == LATCH_HS_NEW_SESSION_TICKET) {
+        (*(unsigned *)user)++;
+    }
+}
+
+/* A full handshake gets the configured number of tickets, a resumption one
+ * (replacing the ticket it used). */
+static void test_tickets_after_resumption(void)
+{
+    latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+    uint8_t sess[4096];
+    unsigned got = 0;
+    size_t n;
+    tpair p;
+
+    REQUIRE_OK(latch_config_set_trace(cc, count_tickets, &got));
+    REQUIRE_OK(latch_config_set_tickets(sc, 3, 3600));
+    n = first_session(cc, sc, sess, sizeof sess);
+    REQUIRE(n > 0);
+    CHECK_EQ(got, 3);
+    got = 0;
+    CHECK_OK(resume(&p, cc, sc, sess, n));
+    CHECK(latch_conn_resumed(p.c));
+    CHECK_EQ(got, 1);
+    CHECK_OK(latch_conn_session(p.c, sess, sizeof sess, &n)); /* the replacement resumes in turn */
+    tpair_free(&p);
+    got = 0;
+    CHECK_OK(resume(&p, cc, sc, sess, n));
+    CHECK(latch_conn_resumed(p.c));
+    CHECK_EQ(got, 1);
+    tpair_free(&p);
+    latch_config_free(cc);
+    latch_config_free(sc);
+}
+
 static void test_resume_psk_ke(void)
 {
     latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
@@ -531,6 +570,7 @@ static void test_auto_key_update(void)
 
 static const latch_test cases[] = {
     TEST(test_resume_psk_dhe),
+    TEST(test_tickets_after_resumption),
     TEST(test_resume_psk_ke),
     TEST(test_cache_single_use),
     TEST(test_declined_tickets),
