@@ -232,10 +232,49 @@ void latch__ossl_kx_destroy(latch_kx_key *key)
 }
 
 /*
- * The peer's public key, as a key of the same type and group as ours:
- * copying our key's parameters (no name lookup, unlike
- * EVP_PKEY_new_raw_public_key, which fetches the key management every time:
- * 1.3 us against 2.9 us here), then the encoded point (X25519: the 32 bytes).
+ * X25519 peer keys, kept for reuse in slots like the contexts above: a new
+ * EVP_PKEY costs about 2.5 µs in libcrypto 3.0 (mostly looking up the key
+ * type's names), replacing the 32 bytes of a kept one 0.04 µs. A key is
+ * taken out of a slot for one derivation and put back once the derive
+ * context that referenced it is freed, so no two threads ever share one.
+ */
+static _Atomic(EVP_PKEY *) x25519_peer_slots[KX_GEN_SLOTS];
+
+static EVP_PKEY *x25519_peer_take(const uint8_t *peer)
+{
+    for (size_t i = 0; i < KX_GEN_SLOTS; i++) {
+        EVP_PKEY *pk = atomic_exchange_explicit(&x25519_peer_slots[i], NULL, memory_order_acquire);
+
+        if (pk != NULL) {
+            if (EVP_PKEY_set1_encoded_public_key(pk, peer, 32) != 1) {
+                EVP_PKEY_free(pk);
+                return NULL;
+            }
+            return pk;
+        }
+    }
+    return EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, 32);
+}
+
+static void x25519_peer_put(EVP_PKEY *pk)
+{
+    for (size_t i = 0; pk != NULL && i < KX_GEN_SLOTS; i++) {
+        EVP_PKEY *empty = NULL;
+
+        if (atomic_compare_exchange_strong_explicit(&x25519_peer_slots[i], &empty, pk, memory_order_release,
+                                                    memory_order_relaxed)) {
+            return;
+        }
+    }
+    EVP_PKEY_free(pk);
+}
+
+/*
+ * The peer's public key: for X25519 a kept key (above); for the NIST
+ * curves a new key of the same type and group as ours, copying our key's
+ * parameters (no name lookup, unlike EVP_PKEY_new_raw_public_key, which
+ * fetches the key management every time: 1.3 us against 2.9 us here), then
+ * the encoded point.
  */
 static EVP_PKEY *peer_key(const latch_kx_alg *alg, const EVP_PKEY *own, const uint8_t *peer, size_t peer_len)
 {
@@ -244,8 +283,11 @@ static EVP_PKEY *peer_key(const latch_kx_alg *alg, const EVP_PKEY *own, const ui
     if (peer_len != alg->pub_len) {
         return NULL;
     }
+    if (is_x25519(alg)) {
+        return x25519_peer_take(peer);
+    }
     /* RFC 8446 §4.2.8.2: only the uncompressed form, legacy_form = 4. */
-    if (!is_x25519(alg) && peer[0] != 0x04) {
+    if (peer[0] != 0x04) {
         return NULL;
     }
     pk = EVP_PKEY_new();
@@ -319,8 +361,12 @@ latch_err latch__ossl_kx_derive(latch_kx_key *key, const uint8_t *peer, size_t p
     }
     e = LATCH_OK;
 out:
-    EVP_PKEY_CTX_free(ctx);
-    EVP_PKEY_free(pk);
+    EVP_PKEY_CTX_free(ctx); /* drops its reference to pk */
+    if (is_x25519(alg)) {
+        x25519_peer_put(pk);
+    } else {
+        EVP_PKEY_free(pk);
+    }
     latch__ossl_kx_destroy(key);
     (void)ERR_pop_to_mark();
     return e;
