@@ -5,16 +5,18 @@
  * protocol implementation's.
  *
  * Per handshake (TLS_AES_128_GCM_SHA256, no PSK), for the server:
- *   key share   keygen, the peer's public key decoded (on the curve), derive
+ *   key share   keygen (X25519: see part_kx_x25519), the peer's public key
+ *               decoded (on the curve), derive
  *   signature   SHA-256 of the CertificateVerify content, then sign it
  *   transcript  SHA-256 over every handshake message (sizes from a real latch
  *               handshake of the same scenario), with the four snapshots the
  *               key schedule and Finished need
  *   key sched   the HKDF steps (19 HMAC-SHA256: two extracts, four traffic
  *               secrets, "derived", eight key/iv, two finished keys, two
- *               Finished MACs); the early secret and the first "derived"
- *               are the same for every handshake without a PSK, so they are
- *               computed once, outside
+ *               Finished MACs), each secret expanded more than once keyed
+ *               once (its pads hashed once); the early secret and the first
+ *               "derived" are the same for every handshake without a PSK, so
+ *               they are computed once, outside
  *   records     four AES-GCM key setups (handshake and application keys,
  *               both directions), sealing the server's flight as one record,
  *               opening the client's Finished
@@ -57,6 +59,8 @@ typedef struct fl {
     bench_hs_sizes sz;
     uint16_t group;
     EVP_PKEY_CTX *kgen;
+    EVP_PKEY_CTX *kimport;   /* X25519: imports a private key (see part_kx) */
+    EVP_PKEY *base, *peerkey; /* X25519: the base point; a peer key updated in place */
     uint8_t peer[NPEER][65];
     size_t peer_len;
     unsigned next_peer;
@@ -73,31 +77,51 @@ typedef struct fl {
     uint8_t msg[MSG_MAX + 32], out[MSG_MAX + 32];
 } fl;
 
-static void hmac(const uint8_t *key, size_t klen, const uint8_t *m, size_t mlen, uint8_t out[32])
+/* HMAC-SHA256 with its pads hashed once, for a key used more than once. */
+typedef struct keyed {
+    SHA256_CTX in, out;
+} keyed;
+
+static void key_hmac(keyed *h, const uint8_t *key, size_t klen)
 {
-    uint8_t k[64] = {0}, pad[64], inner[32];
-    SHA256_CTX c;
+    uint8_t k[64] = {0}, pad[64];
 
     memcpy(k, key, klen); /* klen <= 32 throughout */
     for (int i = 0; i < 64; i++) {
         pad[i] = (uint8_t)(k[i] ^ 0x36);
     }
-    SHA256_Init(&c);
-    SHA256_Update(&c, pad, 64);
-    SHA256_Update(&c, m, mlen);
-    SHA256_Final(inner, &c);
+    SHA256_Init(&h->in);
+    SHA256_Update(&h->in, pad, 64);
     for (int i = 0; i < 64; i++) {
         pad[i] = (uint8_t)(k[i] ^ 0x5c);
     }
-    SHA256_Init(&c);
-    SHA256_Update(&c, pad, 64);
+    SHA256_Init(&h->out);
+    SHA256_Update(&h->out, pad, 64);
+}
+
+static void keyed_mac(const keyed *h, const uint8_t *m, size_t mlen, uint8_t out[32])
+{
+    SHA256_CTX c = h->in;
+    uint8_t inner[32];
+
+    SHA256_Update(&c, m, mlen);
+    SHA256_Final(inner, &c);
+    c = h->out;
     SHA256_Update(&c, inner, 32);
     SHA256_Final(out, &c);
 }
 
-/* HKDF-Expand-Label (RFC 8446 §7.1) for outputs of at most one block. */
-static void expand_label(const uint8_t secret[32], const char *label, const uint8_t *ctx, size_t ctx_len,
-                         uint8_t *out, size_t len)
+static void hmac(const uint8_t *key, size_t klen, const uint8_t *m, size_t mlen, uint8_t out[32])
+{
+    keyed h;
+
+    key_hmac(&h, key, klen);
+    keyed_mac(&h, m, mlen, out);
+}
+
+/* HKDF-Expand-Label (RFC 8446 §7.1) for outputs of at most one block, from a keyed secret. */
+static void expand_label_k(const keyed *secret, const char *label, const uint8_t *ctx, size_t ctx_len,
+                           uint8_t *out, size_t len)
 {
     uint8_t info[2 + 1 + 6 + 32 + 1 + 32 + 1], t[32];
     size_t ll = strlen(label), n = 0;
@@ -115,8 +139,17 @@ static void expand_label(const uint8_t secret[32], const char *label, const uint
         n += ctx_len;
     }
     info[n++] = 1;
-    hmac(secret, 32, info, n, t);
+    keyed_mac(secret, info, n, t);
     memcpy(out, t, len);
+}
+
+static void expand_label(const uint8_t secret[32], const char *label, const uint8_t *ctx, size_t ctx_len,
+                         uint8_t *out, size_t len)
+{
+    keyed h;
+
+    key_hmac(&h, secret, 32);
+    expand_label_k(&h, label, ctx, ctx_len, out, len);
 }
 
 static EVP_PKEY *pem_key(const char *pem)
@@ -202,6 +235,9 @@ void bench_floor_free(void *p)
         return;
     }
     EVP_PKEY_CTX_free(f->kgen);
+    EVP_PKEY_CTX_free(f->kimport);
+    EVP_PKEY_free(f->base);
+    EVP_PKEY_free(f->peerkey);
     EVP_PKEY_CTX_free(f->sign);
     EVP_PKEY_CTX_free(f->verify);
     EVP_PKEY_CTX_free(f->leaf_verify);
@@ -254,6 +290,14 @@ static bool setup(fl *f, const bench_scenario *sc)
 
         ok = keygen_pub(f, &k, f->peer[i], &f->peer_len);
         EVP_PKEY_free(k);
+    }
+    if (ok && sc->group == LATCH_GROUP_X25519) {
+        static const uint8_t u9[32] = {9};
+
+        f->kimport = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
+        f->base = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, u9, sizeof u9);
+        f->peerkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, f->peer[0], 32);
+        ok = f->kimport != NULL && EVP_PKEY_fromdata_init(f->kimport) == 1 && f->base != NULL && f->peerkey != NULL;
     }
     if (!ok) {
         goto out;
@@ -332,6 +376,41 @@ void *bench_floor_new(const bench_scenario *sc, const bench_hs_sizes *sz)
     return f;
 }
 
+/*
+ * X25519 the cheapest way libcrypto 3.0's public API allows: its keygen
+ * computes the public key with generic fixed-base code, slower than its
+ * X25519 ladder, so the private key is drawn and imported (with a
+ * placeholder public value) and the public key computed as X25519(priv, 9)
+ * by the derive context that then derives the secret; the peer's key is one
+ * kept EVP_PKEY whose 32 bytes are replaced (a new EVP_PKEY costs more than
+ * that in name lookups).
+ */
+static bool part_kx_x25519(fl *f)
+{
+    uint8_t priv[32], placeholder[32] = {0}, pub[32], secret[32];
+    size_t n = sizeof pub;
+    const uint8_t *peer = f->peer[f->next_peer++ % NPEER];
+    OSSL_PARAM params[3];
+    EVP_PKEY *k = NULL;
+    EVP_PKEY_CTX *dc = NULL;
+    bool ok = RAND_priv_bytes(priv, sizeof priv) == 1;
+
+    params[0] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, priv, sizeof priv);
+    params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, placeholder, sizeof placeholder);
+    params[2] = OSSL_PARAM_construct_end();
+    ok = ok && EVP_PKEY_fromdata(f->kimport, &k, EVP_PKEY_KEYPAIR, params) == 1;
+    dc = ok ? EVP_PKEY_CTX_new_from_pkey(NULL, k, NULL) : NULL;
+    ok = dc != NULL && EVP_PKEY_derive_init(dc) == 1 && EVP_PKEY_derive_set_peer_ex(dc, f->base, 0) == 1 &&
+         EVP_PKEY_derive(dc, pub, &n) == 1;
+    n = sizeof secret;
+    ok = ok && EVP_PKEY_set1_encoded_public_key(f->peerkey, peer, 32) == 1 &&
+         EVP_PKEY_derive_set_peer_ex(dc, f->peerkey, 0) == 1 && EVP_PKEY_derive(dc, secret, &n) == 1;
+    EVP_PKEY_CTX_free(dc);
+    EVP_PKEY_free(k);
+    OPENSSL_cleanse(priv, sizeof priv);
+    return ok;
+}
+
 static bool part_kx(fl *f)
 {
     uint8_t pub[65], secret[32];
@@ -339,11 +418,13 @@ static bool part_kx(fl *f)
     const uint8_t *peer = f->peer[f->next_peer++ % NPEER];
     EVP_PKEY *k, *pk = NULL;
     EVP_PKEY_CTX *dc = NULL;
-    bool ok = keygen_pub(f, &k, pub, &len);
+    bool ok;
 
-    if (ok && f->group == LATCH_GROUP_X25519) {
-        pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, f->peer_len);
-    } else if (ok) {
+    if (f->group == LATCH_GROUP_X25519) {
+        return part_kx_x25519(f);
+    }
+    ok = keygen_pub(f, &k, pub, &len);
+    if (ok) {
         pk = EVP_PKEY_new();
         if (pk != NULL && (EVP_PKEY_copy_parameters(pk, k) != 1 ||
                            EVP_PKEY_set1_encoded_public_key(pk, peer, f->peer_len) != 1)) {
@@ -416,22 +497,28 @@ static bool part_schedule(fl *f)
     uint8_t ecdhe[32], th[32], hs[32], chs[32], shs[32], der[32], ms[32], cap[32], sap[32], zeros[32] = {0};
     uint8_t k[16], iv[12], fk[2][32], mac[32];
     const uint8_t *secs[4] = {shs, chs, sap, cap};
+    keyed h;
 
     memset(ecdhe, 0x42, sizeof ecdhe);
     memset(th, 0x24, sizeof th);
+    /* Each secret expanded more than once is keyed once. */
     hmac(f->derived0, 32, ecdhe, 32, hs);
-    expand_label(hs, "c hs traffic", th, 32, chs, 32);
-    expand_label(hs, "s hs traffic", th, 32, shs, 32);
-    expand_label(hs, "derived", f->empty_hash, 32, der, 32);
+    key_hmac(&h, hs, 32);
+    expand_label_k(&h, "c hs traffic", th, 32, chs, 32);
+    expand_label_k(&h, "s hs traffic", th, 32, shs, 32);
+    expand_label_k(&h, "derived", f->empty_hash, 32, der, 32);
     hmac(der, 32, zeros, 32, ms);
-    expand_label(ms, "c ap traffic", th, 32, cap, 32);
-    expand_label(ms, "s ap traffic", th, 32, sap, 32);
+    key_hmac(&h, ms, 32);
+    expand_label_k(&h, "c ap traffic", th, 32, cap, 32);
+    expand_label_k(&h, "s ap traffic", th, 32, sap, 32);
     for (int i = 0; i < 4; i++) {
-        expand_label(secs[i], "key", NULL, 0, k, sizeof k);
-        expand_label(secs[i], "iv", NULL, 0, iv, sizeof iv);
+        key_hmac(&h, secs[i], 32);
+        expand_label_k(&h, "key", NULL, 0, k, sizeof k);
+        expand_label_k(&h, "iv", NULL, 0, iv, sizeof iv);
+        if (i < 2) {
+            expand_label_k(&h, "finished", NULL, 0, fk[i], 32);
+        }
     }
-    expand_label(shs, "finished", NULL, 0, fk[0], 32);
-    expand_label(chs, "finished", NULL, 0, fk[1], 32);
     hmac(fk[0], 32, th, 32, mac);
     hmac(fk[1], 32, th, 32, mac);
     return true;
