@@ -174,10 +174,12 @@ static latch_err x25519_key(const latch_kx_alg *alg, const uint8_t *priv, latch_
     if (dctx == NULL || k == NULL || EVP_PKEY_derive_init(dctx) != 1 ||
         EVP_PKEY_derive_set_peer_ex(dctx, a->x25519_base, 0) != 1 || EVP_PKEY_derive(dctx, pub, &n) != 1 ||
         n != alg->pub_len) {
+        latch_err e = k == NULL ? LATCH_ERR_NO_MEMORY : LATCH_ERR_CRYPTO;
+
         EVP_PKEY_CTX_free(dctx);
         EVP_PKEY_free(pkey);
         OPENSSL_free(k);
-        return k == NULL ? LATCH_ERR_NO_MEMORY : LATCH_ERR_CRYPTO;
+        return e;
     }
     k->alg = alg;
     k->pkey = pkey;
