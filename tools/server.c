@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define REQ_MAX 8192
@@ -32,6 +33,8 @@ typedef struct sconn {
     size_t pend_len, pend_cap;
     char req[REQ_MAX];
     size_t req_len;
+    double deadline; /* monotonic seconds: handshake or idle limit (--timeout); 0 = none */
+    struct sconn *prev, *next;
 } sconn;
 
 typedef struct server {
@@ -41,7 +44,17 @@ typedef struct server {
     size_t live, max_conns;
     long accept_limit; /* exit after this many connections (0 = never) */
     long finished;
+    double timeout; /* --timeout seconds (0 = never) */
+    sconn *conns;   /* every live connection, for the timeout sweep */
 } server;
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static volatile sig_atomic_t stop;
 
@@ -80,6 +93,9 @@ static void usage(FILE *f)
             "                           stateless tickets\n"
             "  --no-tickets             no session resumption\n"
             "  --max-conns N            most simultaneous connections (default 1024)\n"
+            "  --timeout SECS           close a connection whose handshake is not done SECS seconds\n"
+            "                           after it was accepted, or that stays idle SECS seconds\n"
+            "                           (default 60; 0 = never)\n"
             "  --accept N               exit after N connections (for scripts)\n"
             "  --keylog FILE            append NSS key log lines to FILE\n"
             "  --trace                  draw every handshake on stderr\n");
@@ -142,6 +158,14 @@ static void conn_close(server *s, sconn *sc, const char *why)
     }
     epoll_ctl(s->ep, EPOLL_CTL_DEL, sc->fd, NULL);
     close(sc->fd);
+    if (sc->prev != NULL) {
+        sc->prev->next = sc->next;
+    } else {
+        s->conns = sc->next;
+    }
+    if (sc->next != NULL) {
+        sc->next->prev = sc->prev;
+    }
     latch_conn_free(sc->c);
     free(sc->pend);
     free(sc);
@@ -345,6 +369,26 @@ static void set_interest(server *s, sconn *sc)
     epoll_ctl(s->ep, EPOLL_CTL_MOD, sc->fd, &ev);
 }
 
+/* Close the connections past their deadline (--timeout). */
+static void sweep(server *s)
+{
+    double now = now_s();
+    sconn *sc = s->conns;
+
+    while (sc != NULL) {
+        sconn *next = sc->next;
+
+        if (sc->deadline > 0 && now >= sc->deadline) {
+            char why[96];
+
+            snprintf(why, sizeof why, "%s for %g s: closing (--timeout)",
+                     (latch_conn_state(sc->c) & LATCH_STATE_HANDSHAKE_DONE) ? "idle" : "no handshake", s->timeout);
+            conn_close(s, sc, why);
+        }
+        sc = next;
+    }
+}
+
 static void accept_all(server *s)
 {
     for (;;) {
@@ -384,6 +428,13 @@ static void accept_all(server *s)
         ev.events = EPOLLIN;
         ev.data.ptr = sc;
         epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev);
+        /* The handshake must be done by then, however slowly the peer trickles bytes. */
+        sc->deadline = s->timeout > 0 ? now_s() + s->timeout : 0;
+        sc->next = s->conns;
+        if (s->conns != NULL) {
+            s->conns->prev = sc;
+        }
+        s->conns = sc;
         s->live++;
     }
 }
@@ -402,6 +453,7 @@ int cmd_server(int argc, char **argv)
     memset(&o, 0, sizeof o);
     memset(&s, 0, sizeof s);
     s.max_conns = 1024;
+    s.timeout = 60;
     for (int i = 1; i < argc; i++) {
         int r = tool_common_opt(&o, argc, argv, &i);
 
@@ -424,6 +476,14 @@ int cmd_server(int argc, char **argv)
             port = argv[++i];
         } else if (strcmp(argv[i], "--max-conns") == 0 && i + 1 < argc) {
             s.max_conns = (size_t)strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+            char *end;
+
+            s.timeout = strtod(argv[++i], &end);
+            if (*end != '\0' || !(s.timeout >= 0 && s.timeout <= 86400)) {
+                fprintf(stderr, "latch server: --timeout takes seconds, 0 to 86400\n");
+                return 2;
+            }
         } else if (strcmp(argv[i], "--accept") == 0 && i + 1 < argc) {
             s.accept_limit = strtol(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--early-data") == 0) {
@@ -468,7 +528,8 @@ int cmd_server(int argc, char **argv)
     ev.data.ptr = NULL;
     epoll_ctl(s.ep, EPOLL_CTL_ADD, s.lfd, &ev);
     while (!stop && (s.accept_limit == 0 || s.finished < s.accept_limit)) {
-        int n = epoll_wait(s.ep, events, 64, -1);
+        /* With a timeout, wake up at least once a second to sweep. */
+        int n = epoll_wait(s.ep, events, 64, s.timeout > 0 ? 1000 : -1);
 
         if (n < 0) {
             if (errno == EINTR) {
@@ -486,7 +547,14 @@ int cmd_server(int argc, char **argv)
             }
             if (drive(&s, sc)) {
                 set_interest(&s, sc);
+                /* Once established, the limit is on idleness: any traffic restarts it. */
+                if (s.timeout > 0 && (latch_conn_state(sc->c) & LATCH_STATE_HANDSHAKE_DONE)) {
+                    sc->deadline = now_s() + s.timeout;
+                }
             }
+        }
+        if (s.timeout > 0) {
+            sweep(&s);
         }
     }
     rc = 0;
