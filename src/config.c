@@ -487,6 +487,13 @@ latch_err latch_config_set_client_ca_list(latch_config *cfg, bool send)
     return LATCH_OK;
 }
 
+latch_err latch_config_set_strict_sni(latch_config *cfg, bool strict)
+{
+    LATCH_TRY(writable(cfg));
+    cfg->strict_sni = strict;
+    return LATCH_OK;
+}
+
 latch_err latch_config_set_client_cert_cb(latch_config *cfg, latch_client_cert_cb cb, void *user)
 {
     LATCH_TRY(writable(cfg));

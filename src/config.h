@@ -38,6 +38,7 @@ struct latch_config {
     size_t alpn_len;
     latch_client_auth client_auth;
     bool send_ca_list;             /* name the client CAs in CertificateRequest */
+    bool strict_sni;               /* refuse a server_name no chain matches (unrecognized_name) */
     latch_client_cert_cb client_cert_cb;
     void *client_cert_user;
     bool insecure_no_verify;

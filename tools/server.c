@@ -82,6 +82,8 @@ static void usage(FILE *f)
             "  --ca FILE                CAs for client certificates\n"
             "  --verify-client MODE     none, optional or require a client certificate\n"
             "  --no-ca-list             do not name the accepted CAs in the certificate request\n"
+            "  --strict-sni             refuse (unrecognized_name) a server name no --cert matches,\n"
+            "                           instead of serving the first --cert\n"
             "  --alpn LIST              ALPN protocols we accept, in our order of preference\n"
             "  --tls1.3                 TLS 1.3 only\n"
             "  --tls1.2                 TLS 1.2 only (default: TLS 1.3 or 1.2, by negotiation)\n"
@@ -445,7 +447,7 @@ int cmd_server(int argc, char **argv)
     server s;
     const char *host = NULL, *port = "4433";
     struct epoll_event ev, events[64];
-    bool early_data = false;
+    bool early_data = false, strict_sni = false;
     latch_session_store store = LATCH_SESSIONS_TICKETS;
     latch_err e;
     int rc = 1;
@@ -488,6 +490,8 @@ int cmd_server(int argc, char **argv)
             s.accept_limit = strtol(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--early-data") == 0) {
             early_data = true;
+        } else if (strcmp(argv[i], "--strict-sni") == 0) {
+            strict_sni = true;
         } else if (strcmp(argv[i], "--session-cache") == 0) {
             store = LATCH_SESSIONS_CACHE;
         } else if (strcmp(argv[i], "--no-tickets") == 0) {
@@ -510,8 +514,9 @@ int cmd_server(int argc, char **argv)
         return 1;
     }
     if ((e = latch_config_set_session_store(s.cfg, store, 4096)) != LATCH_OK ||
-        (early_data && (e = latch_config_set_early_data(s.cfg, 16384)) != LATCH_OK)) {
-        tool_err("server", "resumption settings", e);
+        (early_data && (e = latch_config_set_early_data(s.cfg, 16384)) != LATCH_OK) ||
+        (strict_sni && (e = latch_config_set_strict_sni(s.cfg, true)) != LATCH_OK)) {
+        tool_err("server", "settings", e);
         latch_config_free(s.cfg);
         return 1;
     }

@@ -202,6 +202,18 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_client_auth(latch_config *
  */
 LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_client_ca_list(latch_config *cfg, bool send);
 
+/**
+ * \brief Server: refuse a ClientHello whose server_name matches none of the
+ * configured chains, with a fatal unrecognized_name alert (RFC 6066 §3) and
+ * LATCH_ERR_UNRECOGNIZED_NAME, instead of serving the first chain (the
+ * default). A client that sends no server_name (one connecting by IP
+ * address) still gets the first chain. Against cross-protocol redirection
+ * (ALPACA) on servers that share a certificate with others; see
+ * docs/SECURITY.md.
+ * \return LATCH_OK, LATCH_ERR_CONFIG_FROZEN.
+ */
+LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_strict_sni(latch_config *cfg, bool strict);
+
 /** \brief A distinguished name as DER (a Name), pointing into a received message. */
 typedef struct latch_dn {
     const uint8_t *der;

@@ -256,6 +256,8 @@ LATCH_MUST_CHECK latch_err latch__tls12_verify_finished(latch_conn *c, const lat
 LATCH_MUST_CHECK latch_err latch__client_take_alpn(latch_conn *c, latch_rd data);
 /** The server's ALPN choice: our first protocol the client offered; empty if none. */
 LATCH_MUST_CHECK latch_err latch__server_pick_alpn(latch_conn *c, const latch_client_hello *ch, latch_rd *alpn);
+/** With latch_config_set_strict_sni: refuse a server name (from the ClientHello) no configured chain matches. */
+LATCH_MUST_CHECK latch_err latch__server_check_name(latch_conn *c, latch_rd sni);
 
 /* Negotiation helpers (negotiate.c). */
 /** Can `chain`'s key sign with `scheme` in TLS 1.3? */

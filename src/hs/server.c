@@ -196,6 +196,27 @@ static latch_err pick_chain(latch_conn *c, const latch_client_hello *ch, choice 
                       latch_u16s_count(sigalgs));
 }
 
+latch_err latch__server_check_name(latch_conn *c, latch_rd sni)
+{
+    const latch_config *cfg = c->cfg;
+    char host[256];
+
+    if (!cfg->strict_sni || sni.len == 0) {
+        return LATCH_OK;
+    }
+    /* latch_ext_server_name_parse keeps names to 255 bytes. */
+    LATCH_ENSURE(sni.len < sizeof host, LATCH_ERR_INTERNAL, "server name longer than the parser allows");
+    memcpy(host, sni.p, sni.len);
+    host[sni.len] = '\0';
+    for (size_t i = 0; i < cfg->n_chains; i++) {
+        if (latch_chain_matches_name(cfg->chains[i], host)) {
+            return LATCH_OK;
+        }
+    }
+    /* RFC 6066 §3: the server "MAY ... send an "unrecognized_name" alert", fatal here. */
+    return LATCH_FAIL(LATCH_ERR_UNRECOGNIZED_NAME, "no certificate for the server name \"%.100s\" (strict SNI)", host);
+}
+
 latch_err latch__server_pick_alpn(latch_conn *c, const latch_client_hello *ch, latch_rd *alpn)
 {
     const latch_config *cfg = c->cfg;
@@ -361,6 +382,7 @@ static latch_err negotiate(latch_conn *c, const latch_client_hello *ch, choice *
     if (latch_exts_has(&ch->exts, LATCH_X_SERVER_NAME)) {
         LATCH_TRY(latch_ext_server_name_parse(ch->exts.data[LATCH_X_SERVER_NAME], &out->sni));
     }
+    LATCH_TRY(latch__server_check_name(c, out->sni));
     LATCH_TRY(pick_suite(c, ch, out));
     LATCH_TRY(pick_psk(c, ch, m, out));
     if (out->psk < 0 || out->psk_dhe) {

@@ -91,7 +91,7 @@ static latch_err check_hello(latch_conn *c, const latch_client_hello *ch, choice
     if (latch_exts_has(&ch->exts, LATCH_X_SERVER_NAME)) {
         LATCH_TRY(latch_ext_server_name_parse(ch->exts.data[LATCH_X_SERVER_NAME], &out->sni));
     }
-    return LATCH_OK;
+    return latch__server_check_name(c, out->sni);
 }
 
 /* The ECDHE group: the client's first that we allow. Without

@@ -141,4 +141,18 @@ if grep -q "alert unknown ca" <<<"$out" && wait_log "$WORK/lsr.log" "sent alert 
     pass "openssl s_client with an untrusted certificate: alert unknown ca"
 else fail "s_client untrusted certificate"; echo "$out" | tail -5; cat "$WORK/lsr.log"; fi
 
+# --strict-sni: a name no --cert matches is refused with unrecognized_name
+# (TLS 1.3 and 1.2); the certificate's own name is served.
+ossl_to_latch "--strict-sni, the certificate's name" "latch server" "$P256" --strict-sni --
+latch_server "$WORK/lss.log" --cert "$P256/server-chain.pem" --key "$P256/server.key" --echo --strict-sni
+for v in -tls1_3 -tls1_2; do
+    out=$(echo x | timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -servername unknown.example \
+        -CAfile "$P256/ca.pem" "$v" 2>&1)
+    if grep -q "unrecognized name" <<<"$out" && grep -q "SSL alert number 112" <<<"$out"; then
+        pass "openssl s_client $v, an unknown name, --strict-sni: alert unrecognized name (112)"
+    else fail "s_client $v unknown name with --strict-sni"; echo "$out" | tail -5; fi
+done
+check "latch server logs the refused name" wait_log "$WORK/lss.log" \
+    'no certificate for the server name "unknown.example" (strict SNI) (sent alert unrecognized_name)'
+
 finish

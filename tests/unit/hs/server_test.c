@@ -188,6 +188,51 @@ static void expect_failure(latch_config *cc, latch_config *sc, const char *name,
     latch_config_free(sc);
 }
 
+/* latch_config_set_strict_sni, in TLS 1.3 and 1.2: a name no chain matches
+ * is refused with unrecognized_name; a known name, and no name at all (a
+ * client connecting by IP address), are served. Without it the unknown name
+ * gets the first chain (and the client's own check then refuses it). */
+static void test_strict_sni(void)
+{
+    for (int v = 0; v < 2; v++) {
+        uint16_t ver = v == 0 ? LATCH_TLS13 : LATCH_TLS12;
+        latch_config *cc, *sc;
+        tpair p;
+
+        cc = tcfg_client(LATCH_KEY_ECDSA_P256);
+        sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+        REQUIRE_OK(latch_config_set_versions(cc, ver, ver));
+        REQUIRE_OK(latch_config_set_strict_sni(sc, true));
+        expect_failure(cc, sc, "unknown.example", LATCH_ERR_PEER_ALERT, LATCH_ERR_UNRECOGNIZED_NAME,
+                       LATCH_ALERT_UNRECOGNIZED_NAME);
+
+        for (int k = 0; k < 2; k++) {
+            cc = tcfg_client(LATCH_KEY_ECDSA_P256);
+            sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+            REQUIRE_OK(latch_config_set_versions(cc, ver, ver));
+            REQUIRE_OK(latch_config_set_strict_sni(sc, true));
+            REQUIRE_OK(tpair_new(&p, cc, sc, k == 0 ? "localhost" : "127.0.0.1"));
+            CHECK_OK(tpair_handshake(&p));
+            CHECK_EQ(latch_conn_version(p.s), ver);
+            CHECK(k == 0 ? latch_conn_server_name(p.s) != NULL : latch_conn_server_name(p.s) == NULL);
+            tpair_free(&p);
+            latch_config_free(cc);
+            latch_config_free(sc);
+        }
+
+        /* Off (the default): the server answers with its chain, which the client refuses. */
+        cc = tcfg_client(LATCH_KEY_ECDSA_P256);
+        sc = tcfg_server(LATCH_KEY_ECDSA_P256);
+        REQUIRE_OK(latch_config_set_versions(cc, ver, ver));
+        REQUIRE_OK(tpair_new(&p, cc, sc, "unknown.example"));
+        CHECK(tpair_handshake(&p) != LATCH_OK);
+        CHECK_ERR(latch_conn_error(p.c)->code, LATCH_ERR_CERT_NAME_MISMATCH);
+        tpair_free(&p);
+        latch_config_free(cc);
+        latch_config_free(sc);
+    }
+}
+
 static void test_no_shared_suite(void)
 {
     latch_config *cc = tcfg_client(LATCH_KEY_ECDSA_P256), *sc = tcfg_server(LATCH_KEY_ECDSA_P256);
@@ -412,6 +457,7 @@ static const latch_test cases[] = {
     TEST(test_client_preference),
     TEST(test_chain_by_sigalgs),
     TEST(test_chain_by_sni),
+    TEST(test_strict_sni),
     TEST(test_alpn),
     TEST(test_no_shared_suite),
     TEST(test_no_shared_group),
