@@ -175,7 +175,10 @@ latch_err latch__config_acquire(latch_config *cfg, bool client)
 
 int64_t latch__config_now(const latch_config *cfg)
 {
-    return cfg->time(cfg->time_user);
+    int64_t t = cfg->time(cfg->time_user);
+
+    /* An application's clock may return anything: keep it where time arithmetic cannot overflow. */
+    return t < 0 ? 0 : t > LATCH_TIME_MAX ? LATCH_TIME_MAX : t;
 }
 
 static latch_err writable(latch_config *cfg)

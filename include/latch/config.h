@@ -397,7 +397,8 @@ LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_keylog(latch_config *cfg, 
 /** The current time in seconds since the epoch. */
 typedef int64_t (*latch_time_cb)(void *user);
 
-/** \brief Replace the clock (certificate validity, ticket ages); default time(). */
+/** \brief Replace the clock (certificate validity, ticket ages); default time().
+ * Values below 0 or above 2^40 are taken as 0 and 2^40. */
 LATCH_API LATCH_MUST_CHECK latch_err latch_config_set_time(latch_config *cfg, latch_time_cb cb, void *user);
 
 /* ---- Limits ---------------------------------------------------------------------- */

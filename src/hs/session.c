@@ -68,6 +68,7 @@ static latch_err decode(latch_rd r, latch_session *s)
     LATCH_TRY(latch_rd_vec(&r, 1, 1, LATCH_SECRET_MAX, &v));
     latch_secret_set(&s->secret, v.p, v.len);
     LATCH_TRY(latch_rd_u64(&r, &issued));
+    LATCH_ENSURE(issued <= (uint64_t)LATCH_TIME_MAX, LATCH_ERR_DECODE, "session issued at an impossible time");
     s->issued = (int64_t)issued;
     LATCH_TRY(latch_rd_u32(&r, &s->lifetime));
     LATCH_TRY(latch_rd_u32(&r, &s->age_add));
@@ -116,8 +117,12 @@ bool latch_session_fresh(const latch_session *s, int64_t now)
     if (s->external) {
         return s->secret.len > 0;
     }
+    /* Times outside LATCH_TIME_MAX (decode and latch__config_now keep them in) are never fresh. */
+    if (s->secret.len == 0 || now < 0 || now > LATCH_TIME_MAX || s->issued < 0 || s->issued > LATCH_TIME_MAX) {
+        return false;
+    }
     /* A clock that went backwards by more than a minute invalidates the session too. */
-    return s->secret.len > 0 && now + 60 >= s->issued && now - s->issued < (int64_t)s->lifetime;
+    return now + 60 >= s->issued && now - s->issued < (int64_t)s->lifetime;
 }
 
 void latch_session_wipe(latch_session *s)

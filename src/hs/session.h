@@ -25,6 +25,11 @@
 #define LATCH_TICKET_MAX 2048   /* largest ticket a client keeps (named limit) */
 #define LATCH_SESSION_ID_MAX 32 /* TLS 1.2 session id */
 #define LATCH_SESSION_ENCODED_MAX (LATCH_TICKET_MAX + 1024)
+/* Times latch works with, in seconds since the epoch: 0 to 2^40 (the year
+ * 36812). Clocks are clamped to it and sessions issued outside it are
+ * refused, so that no sum or difference of times (ages in milliseconds
+ * included) can overflow. */
+#define LATCH_TIME_MAX ((int64_t)1 << 40)
 
 typedef struct latch_session {
     uint16_t version; /* LATCH_TLS13 or LATCH_TLS12 */

@@ -4,6 +4,7 @@
 #include "hs/session.h"
 
 #include <latch/provider.h>
+#include <stdint.h>
 #include <string.h>
 
 static latch_session sample(void)
@@ -97,7 +98,34 @@ static void test_fresh(void)
     CHECK(!latch_session_fresh(&s, 0));
 }
 
+/* Issue times out of range (the fuzzers found one that made the age
+ * arithmetic overflow) are refused when decoding, and never fresh. */
+static void test_time_range(void)
+{
+    static const int64_t bad[] = {INT64_MIN, -9223372035106039808, -1, LATCH_TIME_MAX + 1, INT64_MAX};
+    latch_session s = sample(), t;
+    uint8_t buf[LATCH_SESSION_ENCODED_MAX];
+    latch_wr w;
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        s.issued = bad[i];
+        latch_wr_init(&w, buf, sizeof buf);
+        REQUIRE_OK(latch_session_encode(&s, true, &w));
+        CHECK_ERR(latch_session_decode(latch_rd_make(buf, latch_wr_len(&w)), &t), LATCH_ERR_DECODE);
+        CHECK(!latch_session_fresh(&s, 1748736000));
+        CHECK(!latch_session_fresh(&s, bad[i]));
+    }
+    s.issued = LATCH_TIME_MAX;
+    latch_wr_init(&w, buf, sizeof buf);
+    REQUIRE_OK(latch_session_encode(&s, true, &w));
+    REQUIRE_OK(latch_session_decode(latch_rd_make(buf, latch_wr_len(&w)), &t));
+    CHECK(latch_session_fresh(&t, LATCH_TIME_MAX));
+    CHECK(!latch_session_fresh(&t, INT64_MIN));
+    CHECK(!latch_session_fresh(&t, INT64_MAX));
+}
+
 static const latch_test cases[] = {
+    TEST(test_time_range),
     TEST(test_round_trip),
     TEST(test_malformed),
     TEST(test_fresh),
