@@ -34,6 +34,26 @@ static const latch_aead_alg *ticket_aead(const latch_provider *prov)
     return latch_provider_aead(prov, LATCH_AEAD_AES_256_GCM);
 }
 
+/* Make a key whose name and secret are filled in usable: its sealing and
+ * opening contexts, its time. On failure the key is wiped. */
+static latch_err key_ready(latch_ticket_key *key, const latch_aead_alg *aead, int64_t now)
+{
+    latch_err e;
+
+    key->aead = aead;
+    e = aead->create(aead, key->key, true, &key->seal);
+    if (e == LATCH_OK) {
+        e = aead->create(aead, key->key, false, &key->open);
+    }
+    if (e != LATCH_OK) {
+        key_drop(key);
+        return LATCH_FAIL(e, "cannot key the ticket key's %s contexts", aead->name);
+    }
+    key->created = now;
+    key->set = true;
+    return LATCH_OK;
+}
+
 /* A fresh key (into a zeroed *key): its name, its secret, and its contexts. */
 static latch_err new_key(const latch_provider *prov, latch_ticket_key *key, int64_t now)
 {
@@ -43,20 +63,11 @@ static latch_err new_key(const latch_provider *prov, latch_ticket_key *key, int6
     LATCH_ENSURE(aead != NULL, LATCH_ERR_UNSUPPORTED, "the provider lacks AES-256-GCM for tickets");
     LATCH_TRY(prov->random(prov->rng, key->name, sizeof key->name));
     e = prov->random(prov->rng, key->key, sizeof key->key);
-    if (e == LATCH_OK) {
-        key->aead = aead;
-        e = aead->create(aead, key->key, true, &key->seal);
-    }
-    if (e == LATCH_OK) {
-        e = aead->create(aead, key->key, false, &key->open);
-    }
     if (e != LATCH_OK) {
         key_drop(key);
         return e;
     }
-    key->created = now;
-    key->set = true;
-    return LATCH_OK;
+    return key_ready(key, aead, now);
 }
 
 latch_err latch_ticket_keys_set(latch_ticket_keys *k, const latch_provider *prov, const uint8_t *name,
@@ -64,24 +75,16 @@ latch_err latch_ticket_keys_set(latch_ticket_keys *k, const latch_provider *prov
 {
     const latch_aead_alg *aead = ticket_aead(prov);
     latch_ticket_key nk;
-    latch_err e;
 
     LATCH_ENSURE(aead != NULL, LATCH_ERR_UNSUPPORTED, "the provider lacks AES-256-GCM for tickets");
     memset(&nk, 0, sizeof nk);
     memcpy(nk.name, name, sizeof nk.name);
     memcpy(nk.key, key, sizeof nk.key);
-    nk.aead = aead;
-    e = aead->create(aead, nk.key, true, &nk.seal);
-    if (e == LATCH_OK) {
-        e = aead->create(aead, nk.key, false, &nk.open);
-    }
-    if (e != LATCH_OK) {
+    LATCH_TRY(key_ready(&nk, aead, now));
+    if (pthread_mutex_lock(&k->lock) != 0) {
         key_drop(&nk);
-        return e;
+        return LATCH_FAIL(LATCH_ERR_INTERNAL, "pthread_mutex_lock failed");
     }
-    nk.created = now;
-    nk.set = true;
-    LATCH_ENSURE(pthread_mutex_lock(&k->lock) == 0, LATCH_ERR_INTERNAL, "pthread_mutex_lock failed");
     key_drop(&k->prev);
     key_drop(&k->cur);
     k->cur = nk;
@@ -101,7 +104,11 @@ latch_err latch_ticket_seal(const latch_provider *prov, latch_ticket_keys *k, in
     *len = 0;
     LATCH_ENSURE(cap > LATCH_TICKET_OVERHEAD, LATCH_ERR_BUFFER_TOO_SMALL, "no room for a ticket");
     latch_wr_init(&w, out + LATCH_TICKET_NAME_LEN + LATCH_AEAD_NONCE_LEN, cap - LATCH_TICKET_OVERHEAD);
-    LATCH_TRY(latch_session_encode(s, false, &w));
+    e = latch_session_encode(s, false, &w);
+    if (e != LATCH_OK) {
+        latch_wipe(w.buf, cap - LATCH_TICKET_OVERHEAD); /* the secret may be in what was written */
+        return e;
+    }
     body = latch_wr_len(&w);
     if (pthread_mutex_lock(&k->lock) != 0) {
         latch_wipe(w.buf, body);

@@ -55,6 +55,32 @@ static void test_seal_open(void)
     latch_ticket_keys_cleanup(&k);
 }
 
+/* A buffer too small for the session: every size fails, and none leaves
+ * the session's secret in it. */
+static void test_too_small(void)
+{
+    const latch_provider *p = latch_provider_openssl();
+    latch_ticket_keys k;
+    latch_session s = sample();
+    uint8_t tk[LATCH_TICKET_MAX];
+    size_t n, full;
+
+    REQUIRE_OK(latch_ticket_keys_init(&k, 100));
+    REQUIRE_OK(latch_ticket_seal(p, &k, 1000, &s, tk, sizeof tk, &full));
+    for (size_t cap = 0; cap < full; cap++) {
+        memset(tk, 0xEE, sizeof tk);
+        CHECK(latch_ticket_seal(p, &k, 1000, &s, tk, cap, &n) != LATCH_OK);
+        CHECK_EQ(n, 0);
+        for (size_t i = 0; i + 4 <= sizeof tk; i++) {
+            if (memcmp(tk + i, s.secret.b, 4) == 0) {
+                latch_test_fail(__FILE__, __LINE__, "secret bytes left at %zu with cap %zu", i, cap);
+                break;
+            }
+        }
+    }
+    latch_ticket_keys_cleanup(&k);
+}
+
 /* A ticket opens under the current and the previous key, not older ones;
  * another server's keys do not open it. */
 static void test_rotation(void)
@@ -107,6 +133,7 @@ static void test_fixed_key(void)
 
 static const latch_test cases[] = {
     TEST(test_fixed_key),
+    TEST(test_too_small),
     TEST(test_seal_open),
     TEST(test_rotation),
     {0},
